@@ -1,0 +1,486 @@
+"""Binding a workflow to a host class: `WorkflowEnabled`, `transition` and the descriptors.
+
+``state = OrderFlow()`` in a class body becomes a `StateDescriptor` (through
+``Workflow.__set_name__``); `WorkflowEnabled.__init_subclass__` then puts one
+`TransitionMethod` per transition on the class, with the hooks of that class compiled
+into a `TransitionBinding`. No metaclass is involved, so host classes compose with
+Django models, attrs classes and dataclasses.
+
+The state is stored as its name in the object's ``__dict__`` under the attribute's
+name: that one entry is all the memory statecore adds to an object. An object whose
+state was never set is in the workflow's initial state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+from .errors import ProtectedStateError, WorkflowDefinitionError, describe
+from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
+from .implementation import Guard, HookCall, ImplementationWrapper, TransitionBinding, wants_event
+from .states import StateWrapper
+from .workflow import Workflow, did_you_mean
+
+if TYPE_CHECKING:
+    from .transitions import Transition
+
+__all__ = [
+    "StateDescriptor",
+    "TransitionMethod",
+    "WorkflowEnabled",
+    "available_transitions",
+    "transition",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StateDescriptor:
+    """The class attribute that holds an object's state in one workflow.
+
+    Reading it gives the shared `StateWrapper` of the current state; assigning a state
+    name, `State`, wrapper or enum member validates it first. With ``protected=True``
+    assignment is refused once a state is set (transitions still move it).
+
+    Attributes:
+        workflow: the `Workflow` object bound to the attribute.
+        name: the attribute's name.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("name", "workflow")
+
+    def __init__(self, workflow: Workflow, name: str) -> None:
+        self.workflow = workflow
+        self.name = name
+
+    @property
+    def protected(self) -> bool:
+        """Whether direct assignment is refused."""
+        return self.workflow.protected
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> StateDescriptor: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> StateWrapper: ...
+    def __get__(self, instance: object | None, owner: type) -> StateDescriptor | StateWrapper:
+        if instance is None:
+            return self
+        return self.read(instance)
+
+    def __set__(self, instance: object, value: object) -> None:
+        values = instance.__dict__
+        if self.workflow.protected and self.name in values:
+            msg = (
+                f"{describe(instance)}.{self.name} is protected: it changes only through "
+                f"transitions ({', '.join(type(self.workflow).transitions.names())}); "
+                f"use statecore.testing.set_state() in tests"
+            )
+            raise ProtectedStateError(msg, instance=instance, field=self.name)
+        values[self.name] = type(self.workflow).state_name(value, field=self.name)
+
+    def read(self, instance: object) -> StateWrapper:
+        """Return the state wrapper of ``instance``."""
+        return type(self.workflow).wrap(self.raw(instance))
+
+    def raw(self, instance: object) -> str:
+        """Return the name of the state of ``instance``."""
+        name = instance.__dict__.get(self.name)
+        return self.missing(instance) if name is None else name  # type: ignore[no-any-return]
+
+    def missing(self, instance: object) -> str:
+        """Return the state of an object that never had one set: the initial state.
+
+        Adapters override this (the Django adapter loads a deferred field).
+        """
+        return type(self.workflow).initial_state.name  # type: ignore[no-any-return]
+
+    def force(self, instance: object, value: object) -> None:
+        """Set the state without protection or transitions (validated): for tests and loading."""
+        instance.__dict__[self.name] = type(self.workflow).state_name(value, field=self.name)
+
+    def __repr__(self) -> str:
+        return f"<StateDescriptor {self.name!r}: {type(self.workflow).__qualname__}>"
+
+
+class TransitionMethod(Generic[P, R]):
+    """A transition on a host class: ``order.pay`` gives an `ImplementationWrapper`.
+
+    `transition()` returns an unbound one (a declaration); `WorkflowEnabled` installs a
+    bound one, per class, for every transition.
+
+    Attributes:
+        function: the implementation (None for a generated no-op).
+        name: the transition's name (None: the attribute's name).
+        field: the state attribute (None: the only one with such a transition).
+        binding: the `TransitionBinding` once installed on a class.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("binding", "field", "function", "name", "wrapper_class")
+
+    def __init__(
+        self,
+        function: Callable[..., Any] | None,
+        name: str | None = None,
+        field: str | None = None,
+        binding: TransitionBinding | None = None,
+    ) -> None:
+        self.function = function
+        self.name = name
+        self.field = field
+        self.binding = binding
+        self.wrapper_class: type[ImplementationWrapper[Any, Any]] = ImplementationWrapper
+        if binding is not None:
+            self.wrapper_class = type(binding.descriptor.workflow).implementation_class
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> TransitionMethod[P, R]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> ImplementationWrapper[P, R]: ...
+    def __get__(
+        self, instance: object | None, owner: type
+    ) -> TransitionMethod[P, R] | ImplementationWrapper[P, R]:
+        if instance is None:
+            return self
+        binding = self.binding
+        if binding is None:
+            msg = (
+                f"{owner.__qualname__} declares transition {self.name or '?'!r} but does not "
+                f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
+            )
+            raise TypeError(msg)
+        return self.wrapper_class(binding, instance)
+
+    def __repr__(self) -> str:
+        target = self.binding.transition.name if self.binding else self.name
+        return f"<TransitionMethod {target!r}>"
+
+
+def transition(
+    name: str | None = None, *, field: str | None = None
+) -> Callable[[Callable[Concatenate[Any, P], R]], TransitionMethod[P, R]]:
+    """Declare a method as the implementation of a transition.
+
+    Calling the method then runs the whole transition: checks, hooks, the method, the
+    state change and the log. The method keeps its signature for type checkers.
+
+    Args:
+        name: the transition's name when it differs from the method's.
+        field: the state attribute, when several workflows have such a transition.
+
+    Returns:
+        A decorator.
+
+    .. versionadded:: 0.1
+    """
+    if callable(name):
+        msg = "use @statecore.transition() with parentheses"
+        raise TypeError(msg)
+
+    def decorate(function: Callable[Concatenate[Any, P], R]) -> TransitionMethod[P, R]:
+        return TransitionMethod(function, name, field)
+
+    return decorate
+
+
+class WorkflowEnabled:
+    """Base class for objects that carry one or more workflows.
+
+    Put ``state = OrderFlow()`` in the class body; every transition of the workflow
+    becomes a method of the class. Subclasses keep and may override implementations and
+    hooks. Works with plain classes, attrs classes, dataclasses and Django models.
+
+    Attributes:
+        _workflows: the workflow object of each state attribute (as in xworkflows).
+
+    .. versionadded:: 0.1
+    """
+
+    _workflows: dict[str, Workflow] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        bind(cls)
+
+
+def state_descriptors(cls: type) -> dict[str, StateDescriptor]:
+    """Return the state attributes of a host class, base classes' first."""
+    found: dict[str, StateDescriptor] = {}
+    for klass in reversed(cls.__mro__):
+        for attribute, value in vars(klass).items():
+            if isinstance(value, StateDescriptor):
+                found[attribute] = value
+            elif attribute in found:
+                del found[attribute]
+    return found
+
+
+def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> None:
+    """Install the transitions of every workflow of ``cls`` on it, with its hooks.
+
+    `WorkflowEnabled` calls this when a subclass is created; adapters whose fields are
+    added after class creation (Django) call it again once they are.
+
+    Args:
+        cls: the host class.
+        descriptors: its state attributes (found on the class when not given).
+
+    Raises:
+        WorkflowDefinitionError: every conflict found: a plain attribute named like a
+            transition, an implementation or hook naming an unknown transition, field or
+            state, a transition name shared by two workflows without ``field=``.
+    """
+    if descriptors is None:
+        descriptors = state_descriptors(cls)
+    cls._workflows = {name: d.workflow for name, d in descriptors.items()}  # type: ignore[attr-defined]
+    if not descriptors:
+        return
+    problems: list[str] = []
+    attributes = _attributes(cls)
+    implementations = _implementations(cls, attributes, descriptors, problems)
+    hooks = _hooks(attributes, descriptors, problems)
+
+    installs: dict[str, TransitionMethod[Any, Any]] = {}
+    for field, descriptor in descriptors.items():
+        workflow_cls = type(descriptor.workflow)
+        logs = type(descriptor.workflow).log_transition is not Workflow.log_transition
+        for transition_ in workflow_cls.transitions:
+            declared = implementations.get((field, transition_.name))
+            function = declared.function if declared is not None else None
+            binding = _binding(cls, descriptor, transition_, function, hooks, logs, problems)
+            method = TransitionMethod(function, transition_.name, field, binding)
+            for attribute in {transition_.name, *(declared.attributes if declared else ())}:
+                if attribute in installs:
+                    other = installs[attribute].binding
+                    problems.append(
+                        f"{attribute!r} is a transition of both {other.field!r} and {field!r}; "  # type: ignore[union-attr]
+                        f"give the implementation a field= or rename one transition"
+                    )
+                    continue
+                current = attributes.get(attribute)
+                if current is not None and not isinstance(current, TransitionMethod):
+                    problems.append(
+                        f"{cls.__qualname__}.{attribute} is not a transition implementation, "
+                        f"but {attribute!r} is a transition of {workflow_cls.__qualname__}; "
+                        f"decorate it with @statecore.transition() or rename it"
+                    )
+                    continue
+                installs[attribute] = method
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
+    for attribute, method in installs.items():
+        setattr(cls, attribute, method)
+
+
+def _attributes(cls: type) -> dict[str, Any]:
+    """The class's attributes as seen on it (the most derived definition wins), in order."""
+    attributes: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__[:-1]):
+        for attribute, value in vars(klass).items():
+            attributes[attribute] = value
+    return attributes
+
+
+class _Declared:
+    __slots__ = ("attributes", "function")
+
+    def __init__(self, function: Callable[..., Any] | None) -> None:
+        self.function = function
+        self.attributes: list[str] = []
+
+
+def _implementations(
+    cls: type,
+    attributes: dict[str, Any],
+    descriptors: dict[str, StateDescriptor],
+    problems: list[str],
+) -> dict[tuple[str, str], _Declared]:
+    """Find the implementation of each (field, transition) declared on the class."""
+    found: dict[tuple[str, str], _Declared] = {}
+    for attribute, value in attributes.items():
+        if not isinstance(value, TransitionMethod):
+            continue
+        if value.binding is not None:  # installed on a base class: keeps its implementation
+            key = (value.binding.descriptor.name, value.binding.transition.name)
+            if key[0] in descriptors and value.function is not None:
+                declared = found.setdefault(key, _Declared(value.function))
+                if attribute != key[1]:
+                    declared.attributes.append(attribute)
+            continue
+        name = value.name or attribute
+        fields = [
+            field
+            for field, d in descriptors.items()
+            if (value.field in (None, field)) and name in type(d.workflow).transitions
+        ]
+        if value.field is not None and value.field not in descriptors:
+            problems.append(
+                f"{cls.__qualname__}.{attribute} names field {value.field!r}, which is not a "
+                f"workflow attribute{did_you_mean(value.field, descriptors)}; "
+                f"fields: {', '.join(descriptors)}"
+            )
+        elif not fields:
+            known = {t for d in descriptors.values() for t in type(d.workflow).transitions.names()}
+            problems.append(
+                f"{cls.__qualname__}.{attribute} implements unknown transition {name!r}"
+                f"{did_you_mean(name, known)}; transitions: {', '.join(sorted(known))}"
+            )
+        elif len(fields) > 1:
+            problems.append(
+                f"{cls.__qualname__}.{attribute}: transition {name!r} exists in fields "
+                f"{', '.join(fields)}; say which with @transition(field=...)"
+            )
+        else:
+            declared = _Declared(value.function)
+            if attribute != name:
+                declared.attributes.append(attribute)
+            found[(fields[0], name)] = declared
+    return found
+
+
+_HookEntry = tuple[Hook, Callable[..., Any], int]
+
+
+def _hooks(
+    attributes: dict[str, Any], descriptors: dict[str, StateDescriptor], problems: list[str]
+) -> list[_HookEntry]:
+    """Collect hook declarations, checking the names they refer to."""
+    entries: list[_HookEntry] = []
+    for position, (attribute, value) in enumerate(attributes.items()):
+        declarations: tuple[Hook, ...] = getattr(value, HOOKS_ATTRIBUTE, ())
+        if not declarations or not callable(value):
+            continue
+        for hook in declarations:
+            if hook.field is not None and hook.field not in descriptors:
+                problems.append(
+                    f"hook {attribute!r} names field {hook.field!r}, which is not a workflow "
+                    f"attribute{did_you_mean(hook.field, descriptors)}; "
+                    f"fields: {', '.join(descriptors)}"
+                )
+                continue
+            scope = [d for f, d in descriptors.items() if hook.field in (None, f)]
+            what = "state" if hook.kind.names_states else "transition"
+            known = {
+                name
+                for d in scope
+                for name in (
+                    type(d.workflow).states.names()
+                    if hook.kind.names_states
+                    else type(d.workflow).transitions.names()
+                )
+            }
+            for name in hook.names:
+                if name != "*" and name not in known:
+                    problems.append(
+                        f"{hook.kind.value} hook {attribute!r} names unknown {what} {name!r}"
+                        f"{did_you_mean(name, known)}"
+                    )
+            entries.append((hook, value, position))
+    return entries
+
+
+def _binding(
+    cls: type,
+    descriptor: StateDescriptor,
+    transition_: Transition,
+    function: Callable[..., Any] | None,
+    hooks: list[_HookEntry],
+    logs: bool,
+    problems: list[str],
+) -> TransitionBinding:
+    """Compile everything one transition of one class needs per source and target state."""
+    field = descriptor.name
+    workflow_cls = type(descriptor.workflow)
+
+    def select(kind: HookKind, name: str) -> list[tuple[Hook, Callable[..., Any]]]:
+        chosen = [
+            (hook, function, position)
+            for hook, function, position in hooks
+            if hook.kind is kind and hook.field in (None, field) and hook.applies_to(name)
+            and (hook.field is not None or _in_scope(hook, workflow_cls, name))
+        ]
+        chosen.sort(key=lambda entry: (-entry[0].priority, entry[2]))
+        return [(hook, function) for hook, function, _ in chosen]
+
+    def calls(entries: list[tuple[Hook, Callable[..., Any]]]) -> tuple[HookCall, ...]:
+        return tuple((function, wants_event(function)) for _, function in entries)
+
+    conditions: list[Guard] = []
+    for condition in transition_.conditions:
+        if isinstance(condition, str):
+            method = getattr(cls, condition, None)
+            if not callable(method):
+                problems.append(
+                    f"transition {transition_.name!r} has condition {condition!r}, which is not "
+                    f"a method of {cls.__qualname__}"
+                )
+                continue
+            conditions.append(("condition", condition, method))
+        else:
+            label = getattr(condition, "__qualname__", None) or repr(condition)
+            conditions.append(("condition", label, condition))
+    checks: list[Guard] = [
+        ("check", function.__name__, function)
+        for _, function in select(HookKind.CHECK, transition_.name)
+    ]
+    guards = (*conditions, *checks)
+    before = calls(select(HookKind.BEFORE, transition_.name))
+    after = calls(select(HookKind.AFTER, transition_.name))
+    pre = {source: before + calls(select(HookKind.LEAVE, source)) for source in transition_.source}
+    targets = [*transition_.targets]
+    if transition_.on_error is not None:
+        targets.append(transition_.on_error)
+    post = {target: calls(select(HookKind.ENTER, target)) + after for target in targets}
+    needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
+    return TransitionBinding(
+        owner=cls,
+        descriptor=descriptor,
+        transition=transition_,
+        implementation=function,
+        guards=dict.fromkeys(transition_.source, guards),
+        pre=pre,
+        post=post,
+        needs_event=needs_event,
+        logs=logs,
+    )
+
+
+def _in_scope(hook: Hook, workflow_cls: type[Workflow], name: str) -> bool:
+    """A hook without field= applies to a workflow only if the workflow has that name."""
+    if "*" in hook.names:
+        return True
+    pool = workflow_cls.states if hook.kind.names_states else workflow_cls.transitions
+    return name in pool
+
+
+def available_transitions(
+    instance: object, *, field: str | None = None, user: Any = None
+) -> list[ImplementationWrapper[Any, Any]]:
+    """Return the transitions of ``instance`` that can run now, in definition order.
+
+    Args:
+        instance: a `WorkflowEnabled` object.
+        field: the state attribute; all of them when None.
+        user: when given, only transitions this user may run.
+
+    Returns:
+        The bound transitions, ready to call.
+
+    .. versionadded:: 0.1
+    """
+    workflows: dict[str, Workflow] = type(instance)._workflows  # type: ignore[attr-defined]
+    result = []
+    for name, workflow in workflows.items():
+        if field is not None and name != field:
+            continue
+        current = getattr(instance, name)
+        for transition_ in type(workflow).transitions.available_from(current.name):
+            wrapper = getattr(instance, transition_.name)
+            if wrapper.is_available(user=user):
+                result.append(wrapper if user is None else wrapper.as_user(user))
+    return result

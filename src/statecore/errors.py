@@ -1,0 +1,270 @@
+"""The exceptions statecore raises.
+
+Every exception carries its data as attributes, so that callers can map it to an
+HTTP status or a UI message without parsing text::
+
+    WorkflowError                      root of everything statecore raises
+    ├── WorkflowDefinitionError        a Workflow or host class is ill-defined (.problems)
+    ├── InvalidStateError              a value is not a state of the workflow (ValueError too)
+    ├── UnknownTransitionError         no transition has that name (AttributeError too)
+    ├── ProtectedStateError            direct assignment to a protected state (AttributeError too)
+    ├── AbortTransition                a transition did not run; the state is unchanged
+    │   ├── InvalidTransitionError     not available from the current state
+    │   ├── ForbiddenTransition        a condition or a transition_check hook said no
+    │   │   └── TransitionPermissionDenied   the user lacks the transition's permission
+    │   ├── ConcurrentTransition       the state changed while the transition was running
+    │   └── InvalidTargetError         a multi-target transition chose an undeclared target
+    └── (hook and implementation exceptions propagate unchanged)
+
+`AbortTransition` may also be raised by any hook or implementation to cancel the
+transition cleanly: the state is left unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "AbortTransition",
+    "ConcurrentTransition",
+    "ForbiddenTransition",
+    "InvalidStateError",
+    "InvalidTargetError",
+    "InvalidTransitionError",
+    "ProtectedStateError",
+    "TransitionPermissionDenied",
+    "UnknownTransitionError",
+    "WorkflowDefinitionError",
+    "WorkflowError",
+]
+
+
+def describe(instance: object) -> str:
+    """Name an object in a message: its class and, if it has one, its primary key.
+
+    Args:
+        instance: the object a transition ran on.
+
+    Returns:
+        ``"Order #12"`` for an object with a ``pk`` (or ``id``), else ``"Order"``.
+    """
+    key = getattr(instance, "pk", None)
+    if key is None:
+        key = getattr(instance, "id", None)
+    name = type(instance).__name__
+    if key is None or callable(key):
+        return name
+    return f"{name} #{key}"
+
+
+def names(items: Iterable[Any]) -> str:
+    """Join the names of states or transitions for a message (``"none"`` if empty)."""
+    listed = [getattr(item, "name", item) for item in items]
+    return ", ".join(str(item) for item in listed) if listed else "none"
+
+
+class WorkflowError(Exception):
+    """Root of every exception statecore raises."""
+
+
+class WorkflowDefinitionError(WorkflowError):
+    """A workflow or a host class is ill-defined; raised when the class is created.
+
+    Attributes:
+        problems: every problem found, one sentence each.
+        owner: the class whose definition is wrong.
+    """
+
+    def __init__(self, owner: type | str, problems: Sequence[str]) -> None:
+        self.owner = owner
+        self.problems = tuple(problems)
+        label = owner if isinstance(owner, str) else owner.__qualname__
+        count = len(self.problems)
+        header = f"{label} is not a valid definition ({count} problem{'s' * (count != 1)}):"
+        super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+
+class InvalidStateError(WorkflowError, ValueError):
+    """A value is not a state of the workflow.
+
+    Attributes:
+        value: the rejected value.
+        workflow: the workflow class.
+        field: the attribute holding the state, if known.
+    """
+
+    def __init__(self, message: str, *, value: object, workflow: type, field: str | None) -> None:
+        self.value = value
+        self.workflow = workflow
+        self.field = field
+        super().__init__(message)
+
+
+class UnknownTransitionError(WorkflowError, AttributeError):
+    """No transition of the workflow has that name.
+
+    Attributes:
+        name: the name asked for.
+        workflow: the workflow class.
+    """
+
+    def __init__(self, message: str, *, name: str, workflow: type) -> None:
+        self.name = name
+        self.workflow = workflow
+        super().__init__(message)
+
+
+class ProtectedStateError(WorkflowError, AttributeError):
+    """The state attribute is protected: it changes only through transitions.
+
+    Attributes:
+        instance: the object.
+        field: the protected attribute.
+    """
+
+    def __init__(self, message: str, *, instance: object, field: str) -> None:
+        self.instance = instance
+        self.field = field
+        super().__init__(message)
+
+
+class AbortTransition(WorkflowError):
+    """The transition did not run and the state is unchanged.
+
+    Raise it from a hook or an implementation to cancel a transition cleanly.
+
+    Attributes:
+        transition: the transition's name (or None when raised by user code without one).
+        state: the state the object was in.
+        instance: the object.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        transition: str | None = None,
+        state: str | None = None,
+        instance: object = None,
+    ) -> None:
+        self.transition = transition
+        self.state = state
+        self.instance = instance
+        super().__init__(message)
+
+
+class InvalidTransitionError(AbortTransition):
+    """The transition is not available from the object's current state.
+
+    Attributes:
+        available: names of the transitions available from that state.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        state: str,
+        instance: object,
+        available: Sequence[str] = (),
+    ) -> None:
+        self.available = tuple(available)
+        super().__init__(message, transition=transition, state=state, instance=instance)
+
+
+class ForbiddenTransition(AbortTransition):
+    """A condition or a `transition_check` hook refused the transition.
+
+    Attributes:
+        reasons: the `statecore.Reason` objects that refused it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        state: str,
+        instance: object,
+        reasons: Sequence[Any] = (),
+    ) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(message, transition=transition, state=state, instance=instance)
+
+
+class TransitionPermissionDenied(ForbiddenTransition):
+    """The user may not run the transition.
+
+    Attributes:
+        user: the user that was checked.
+        permission: the permission name, or the callable, that refused.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        state: str,
+        instance: object,
+        user: object,
+        permission: object,
+        reasons: Sequence[Any] = (),
+    ) -> None:
+        self.user = user
+        self.permission = permission
+        super().__init__(
+            message, transition=transition, state=state, instance=instance, reasons=reasons
+        )
+
+
+class ConcurrentTransition(AbortTransition):
+    """The object's state changed while the transition was running.
+
+    Raised when, at the moment the new state would be set, the object is no longer in
+    the state the transition started from: a transition started from a hook or the
+    implementation already moved it, another thread did, or (with the Django adapter)
+    another process or connection did.
+
+    Attributes:
+        expected: the state the transition started from.
+        actual: the state found instead (None if unknown, e.g. the row is gone).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        instance: object,
+        expected: str,
+        actual: str | None,
+    ) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(message, transition=transition, state=expected, instance=instance)
+
+
+class InvalidTargetError(AbortTransition):
+    """A transition with several targets chose one it does not declare.
+
+    Attributes:
+        target: the value chosen.
+        targets: the declared target names.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        state: str,
+        instance: object,
+        target: object,
+        targets: Sequence[str],
+    ) -> None:
+        self.target = target
+        self.targets = tuple(targets)
+        super().__init__(message, transition=transition, state=state, instance=instance)

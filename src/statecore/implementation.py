@@ -1,0 +1,584 @@
+"""`ImplementationWrapper`: the one place a transition runs.
+
+Reading ``order.pay`` gives an `ImplementationWrapper` bound to ``order``; calling it runs
+the transition. A workflow's ``implementation_class`` swaps the class, which is how the
+Django adapter wraps transitions in a database transaction. Subclasses override
+`ImplementationWrapper.__call__` (to wrap the whole run) or
+`ImplementationWrapper.commit_state` (to persist the new state), and call ``super()``.
+
+Everything that does not depend on the object (which hooks apply from which state, the
+implementation, the target) is computed once per host class in a `TransitionBinding`, so
+a call allocates only the wrapper itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+
+import attrs
+
+from .errors import (
+    AbortTransition,
+    ConcurrentTransition,
+    ForbiddenTransition,
+    InvalidStateError,
+    InvalidTargetError,
+    InvalidTransitionError,
+    TransitionPermissionDenied,
+    describe,
+    names,
+)
+from .states import State, StateWrapper
+
+if TYPE_CHECKING:
+    from .binding import StateDescriptor
+    from .transitions import Transition
+    from .workflow import Workflow
+
+__all__ = ["Availability", "ImplementationWrapper", "Reason", "TransitionEvent"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@attrs.frozen
+class Reason:
+    """Why a transition is not available.
+
+    Attributes:
+        kind: ``"state"`` (not from the current state), ``"condition"`` (a guard of the
+            transition), ``"check"`` (a `transition_check` hook) or ``"permission"``.
+        name: the guard's or hook's name, the state's name, or the permission.
+        message: one sentence for people.
+
+    .. versionadded:: 0.1
+    """
+
+    kind: str
+    name: str
+    message: str
+
+
+@attrs.frozen
+class Availability:
+    """Whether a transition can run now, and if not, every reason why.
+
+    True in a boolean context when the transition is available.
+
+    Attributes:
+        transition: the transition's name.
+        state: the object's current state name.
+        reasons: every unmet requirement, empty when available.
+
+    .. versionadded:: 0.1
+    """
+
+    transition: str
+    state: str
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def available(self) -> bool:
+        """True when nothing stands in the way."""
+        return not self.reasons
+
+    def __bool__(self) -> bool:
+        return not self.reasons
+
+    @property
+    def message(self) -> str:
+        """All reasons in one sentence (empty when available)."""
+        return "; ".join(reason.message for reason in self.reasons)
+
+
+@attrs.define(slots=True, eq=False)
+class TransitionEvent:
+    """What a hook declaring a keyword-only ``event`` parameter learns of the transition.
+
+    Attributes:
+        instance: the object.
+        field: the state attribute.
+        transition: the `Transition`.
+        source: the `State` the object leaves.
+        target: the `State` it enters (None until a multi-target transition chose it).
+        args: the call's positional arguments.
+        kwargs: the call's keyword arguments.
+        user: the user given with ``as_user()``, if any.
+        result: the implementation's return value (None before it ran).
+
+    .. versionadded:: 0.1
+    """
+
+    instance: Any
+    field: str
+    transition: Transition
+    source: State
+    target: State | None
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    user: Any = None
+    result: Any = None
+
+
+HookCall = tuple[Callable[..., Any], bool]
+Guard = tuple[str, str, Callable[[Any], Any]]
+
+
+def wants_event(function: Callable[..., Any]) -> bool:
+    """Tell whether a hook declares a keyword-only parameter named ``event``."""
+    try:
+        parameter = inspect.signature(function).parameters.get("event")
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.kind is inspect.Parameter.KEYWORD_ONLY
+
+
+@attrs.define(slots=True, eq=False)
+class TransitionBinding:
+    """Everything about one transition on one host class that does not change per call.
+
+    Built by `WorkflowEnabled` when the class is created.
+
+    Attributes:
+        owner: the host class.
+        descriptor: the state attribute's descriptor.
+        transition: the transition.
+        implementation: the function to run, or None for a no-op.
+        guards: per source state, ``(kind, name, callable)`` guards.
+        pre: per source state, the before then leave hooks.
+        post: per target state, the enter then after hooks.
+        needs_event: True when any hook asks for the `TransitionEvent`.
+        logs: True when the workflow overrides `Workflow.log_transition`.
+    """
+
+    owner: type
+    descriptor: StateDescriptor
+    transition: Transition
+    implementation: Callable[..., Any] | None
+    guards: dict[str, tuple[Guard, ...]]
+    pre: dict[str, tuple[HookCall, ...]]
+    post: dict[str, tuple[HookCall, ...]]
+    needs_event: bool
+    logs: bool
+
+    @property
+    def field(self) -> str:
+        """The state attribute's name."""
+        return self.descriptor.name
+
+    @property
+    def workflow(self) -> Workflow:
+        """The workflow object bound to the attribute."""
+        return self.descriptor.workflow
+
+
+class ImplementationWrapper(Generic[P, R]):
+    """A transition bound to one object: call it to run the transition.
+
+    Args:
+        binding: the transition's `TransitionBinding` on the object's class.
+        instance: the object.
+        user: the user the transition runs for (see `as_user`).
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("binding", "instance", "user")
+
+    def __init__(self, binding: TransitionBinding, instance: Any, user: Any = None) -> None:
+        self.binding = binding
+        self.instance = instance
+        self.user = user
+
+    # -- introspection ----------------------------------------------------------------
+
+    @property
+    def transition(self) -> Transition:
+        """The `Transition`."""
+        return self.binding.transition
+
+    @property
+    def name(self) -> str:
+        """The transition's name."""
+        return self.binding.transition.name
+
+    @property
+    def field_name(self) -> str:
+        """The state attribute the transition moves."""
+        return self.binding.descriptor.name
+
+    @property
+    def workflow(self) -> Workflow:
+        """The workflow object bound to the state attribute."""
+        return self.binding.descriptor.workflow
+
+    @property
+    def current_state(self) -> StateWrapper:
+        """The object's current state."""
+        return self.binding.descriptor.read(self.instance)
+
+    def __repr__(self) -> str:
+        return f"<ImplementationWrapper {self.name!r} of {describe(self.instance)}>"
+
+    def as_user(self, user: Any) -> ImplementationWrapper[P, R]:
+        """Return this transition bound to ``user``: calling it checks the permission first.
+
+        The user also reaches hooks (``event.user``) and adapters (the Django log).
+
+        Args:
+            user: the user, whatever object your application uses.
+
+        Returns:
+            A wrapper that raises `TransitionPermissionDenied` when called if ``user``
+            lacks the transition's permission.
+        """
+        return type(self)(self.binding, self.instance, user)
+
+    # -- availability -----------------------------------------------------------------
+
+    def explain(self, user: Any = None) -> Availability:
+        """Tell whether the transition can run now, with every reason if it cannot.
+
+        Evaluates the source state, every condition and every check hook (none is
+        skipped once one fails), and the permission when a user is given (or was given
+        with `as_user`).
+
+        Args:
+            user: the user to check the permission for.
+
+        Returns:
+            An `Availability`, true when available.
+        """
+        binding = self.binding
+        transition = binding.transition
+        instance = self.instance
+        state = binding.descriptor.read(instance)
+        reasons: list[Reason] = []
+        if not state.known:
+            reasons.append(
+                Reason("state", state.name, _unknown_state_message(self, state.name))
+            )
+        elif state.name not in binding.guards:
+            reasons.append(
+                Reason(
+                    "state",
+                    state.name,
+                    f"not available from state {state.name!r}; "
+                    f"it starts from {names(transition.source)}",
+                )
+            )
+        else:
+            reasons.extend(_failed_guards(binding.guards[state.name], instance))
+        user = self.user if user is None else user
+        if user is not None and transition.permission is not None:
+            if not binding.workflow.check_permission(transition, instance, user):
+                reasons.append(
+                    Reason("permission", _permission_name(transition), _permission_message(self, user))
+                )
+        return Availability(transition.name, state.name, tuple(reasons))
+
+    def is_available(self, user: Any = None) -> bool:
+        """Tell whether the transition can run now (state, guards, and permission for ``user``).
+
+        Args:
+            user: the user to check the permission for; without one, the permission is
+                not checked.
+
+        Returns:
+            True when calling the transition would not be refused.
+        """
+        binding = self.binding
+        instance = self.instance
+        name = binding.descriptor.raw(instance)
+        guards = binding.guards.get(name)
+        if guards is None:
+            return False
+        for _kind, _name, guard in guards:
+            if not guard(instance):
+                return False
+        user = self.user if user is None else user
+        if user is not None and binding.transition.permission is not None:
+            return binding.workflow.check_permission(binding.transition, instance, user)
+        return True
+
+    # -- running ----------------------------------------------------------------------
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run the transition with the given arguments; return the implementation's result.
+
+        Raises:
+            InvalidTransitionError: not available from the current state.
+            ForbiddenTransition: a condition or check hook refused it.
+            TransitionPermissionDenied: the wrapper's user lacks the permission.
+            ConcurrentTransition: the state changed while the transition ran.
+            InvalidTargetError: a multi-target transition chose an undeclared target.
+        """
+        binding = self.binding
+        instance = self.instance
+        field = binding.descriptor.name
+        values = instance.__dict__
+        source = values.get(field)
+        if source is None:
+            source = binding.descriptor.missing(instance)
+        guards = binding.guards.get(source)
+        if guards is None:
+            raise self._unavailable(source)
+        if guards:
+            for _kind, _name, guard in guards:
+                if not guard(instance):
+                    raise self._forbidden(source)
+        if self.user is not None and binding.transition.permission is not None:
+            self._check_permission(source)
+
+        event = self._event(source, args, kwargs) if binding.needs_event else None
+        for hook, needs in binding.pre[source]:
+            if needs:
+                hook(instance, *args, event=event, **kwargs)
+            else:
+                hook(instance, *args, **kwargs)
+
+        result: Any = None
+        implementation = binding.implementation
+        if implementation is not None:
+            try:
+                result = implementation(instance, *args, **kwargs)
+            except AbortTransition:
+                raise
+            except BaseException as exc:
+                on_error = binding.transition.on_error
+                if on_error is not None:
+                    self._enter_on_error(source, on_error, exc, args, kwargs)
+                raise
+
+        target = binding.transition.target
+        if target is None:
+            target = self._choose_target(source, result, args, kwargs)
+        if values.get(field, source) != source:
+            raise self._interrupted(source, values.get(field))
+        self.commit_state(source, target, args, kwargs)
+
+        post = binding.post[target]
+        if post:
+            if event is not None:
+                event.result = result
+                event.target = binding.descriptor.workflow.states[target]
+            try:
+                for hook, needs in post:
+                    if needs:
+                        hook(instance, result, *args, event=event, **kwargs)
+                    else:
+                        hook(instance, result, *args, **kwargs)
+            except BaseException as exc:
+                _note(
+                    exc,
+                    f"statecore: transition {binding.transition.name!r} of {describe(instance)} "
+                    f"was applied (state is now {target!r}); an enter/after hook then failed.",
+                )
+                raise
+        return result  # type: ignore[no-any-return]
+
+    def commit_state(
+        self, source: str, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Set the new state and log the transition; restore the source if the log fails.
+
+        The extension point for adapters that persist the state (the Django adapter
+        saves the object here, between setting the state and logging).
+
+        Args:
+            source: the state the object leaves.
+            target: the state it enters.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
+        binding = self.binding
+        values = self.instance.__dict__
+        field = binding.descriptor.name
+        values[field] = target
+        if binding.logs:
+            workflow = binding.descriptor.workflow
+            try:
+                workflow.log_transition(
+                    binding.transition, workflow.states[source], self.instance, *args, **kwargs
+                )
+            except BaseException:
+                values[field] = source
+                raise
+
+    # -- the rare paths -----------------------------------------------------------------
+
+    def _event(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> TransitionEvent:
+        binding = self.binding
+        states = binding.descriptor.workflow.states
+        target = binding.transition.target
+        return TransitionEvent(
+            instance=self.instance,
+            field=binding.descriptor.name,
+            transition=binding.transition,
+            source=states[source],
+            target=states[target] if target is not None else None,
+            args=args,
+            kwargs=kwargs,
+            user=self.user,
+        )
+
+    def _unavailable(self, source: str) -> InvalidTransitionError:
+        binding = self.binding
+        workflow = binding.descriptor.workflow
+        transition = binding.transition
+        if source not in workflow.states:
+            message = _unknown_state_message(self, source)
+            available: tuple[str, ...] = ()
+        else:
+            available = tuple(t.name for t in workflow.transitions.available_from(source))
+            message = (
+                f"Transition {transition.name!r} is not available from state {source!r} "
+                f"of {describe(self.instance)}; available: {names(available)}"
+            )
+        return InvalidTransitionError(
+            message,
+            transition=transition.name,
+            state=source,
+            instance=self.instance,
+            available=available,
+        )
+
+    def _forbidden(self, source: str) -> ForbiddenTransition:
+        binding = self.binding
+        reasons = _failed_guards(binding.guards[source], self.instance)
+        message = (
+            f"Transition {binding.transition.name!r} of {describe(self.instance)} is forbidden "
+            f"in state {source!r}: {'; '.join(r.message for r in reasons)}"
+        )
+        return ForbiddenTransition(
+            message,
+            transition=binding.transition.name,
+            state=source,
+            instance=self.instance,
+            reasons=reasons,
+        )
+
+    def _check_permission(self, source: str) -> None:
+        binding = self.binding
+        transition = binding.transition
+        if binding.descriptor.workflow.check_permission(transition, self.instance, self.user):
+            return
+        message = _permission_message(self, self.user)
+        reason = Reason("permission", _permission_name(transition), message)
+        raise TransitionPermissionDenied(
+            message,
+            transition=transition.name,
+            state=source,
+            instance=self.instance,
+            user=self.user,
+            permission=transition.permission,
+            reasons=(reason,),
+        )
+
+    def _choose_target(
+        self, source: str, result: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> str:
+        binding = self.binding
+        transition = binding.transition
+        chooser = transition.choose_target
+        chosen = chooser(self.instance, *args, **kwargs) if chooser is not None else result
+        workflow = binding.descriptor.workflow
+        try:
+            name = workflow.state_name(chosen)
+        except InvalidStateError:
+            name = None
+        if name not in transition.targets:
+            how = "choose_target returned" if chooser is not None else "the implementation returned"
+            message = (
+                f"Transition {transition.name!r} of {describe(self.instance)}: {how} {chosen!r}, "
+                f"which is not one of its targets ({names(transition.targets)}); "
+                f"return one of them"
+            )
+            raise InvalidTargetError(
+                message,
+                transition=transition.name,
+                state=source,
+                instance=self.instance,
+                target=chosen,
+                targets=transition.targets,
+            )
+        return name  # type: ignore[return-value]
+
+    def _interrupted(self, source: str, actual: str | None) -> ConcurrentTransition:
+        transition = self.binding.transition.name
+        message = (
+            f"{describe(self.instance)} left state {source!r} for {actual!r} while transition "
+            f"{transition!r} was running (a transition started from one of its hooks or its "
+            f"implementation, or from another thread); {transition!r} was not applied"
+        )
+        return ConcurrentTransition(
+            message, transition=transition, instance=self.instance, expected=source, actual=actual
+        )
+
+    def _enter_on_error(
+        self,
+        source: str,
+        on_error: str,
+        exc: BaseException,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        values = self.instance.__dict__
+        field = self.binding.descriptor.name
+        if values.get(field, source) != source:
+            return
+        self.commit_state(source, on_error, args, kwargs)
+        _note(
+            exc,
+            f"statecore: {describe(self.instance)} entered state {on_error!r} "
+            f"(on_error of transition {self.binding.transition.name!r}).",
+        )
+
+
+def _failed_guards(guards: tuple[Guard, ...], instance: Any) -> list[Reason]:
+    reasons = []
+    for kind, name, guard in guards:
+        if not guard(instance):
+            what = "condition" if kind == "condition" else "transition_check hook"
+            verdict = "is not met" if kind == "condition" else "returned False"
+            reasons.append(Reason(kind, name, f"{what} {name!r} {verdict}"))
+    return reasons
+
+
+def _permission_name(transition: Transition) -> str:
+    permission = transition.permission
+    if isinstance(permission, str):
+        return permission
+    return getattr(permission, "__qualname__", repr(permission))
+
+
+def _permission_message(wrapper: ImplementationWrapper[Any, Any], user: Any) -> str:
+    transition = wrapper.binding.transition
+    permission = transition.permission
+    requirement = (
+        f"permission {permission!r} is required"
+        if isinstance(permission, str)
+        else f"permission check {_permission_name(transition)!r} refused"
+    )
+    return (
+        f"user {user!s} may not run transition {transition.name!r} of "
+        f"{describe(wrapper.instance)}: {requirement}"
+    )
+
+
+def _unknown_state_message(wrapper: ImplementationWrapper[Any, Any], state: str) -> str:
+    workflow = type(wrapper.binding.descriptor.workflow)
+    return (
+        f"{describe(wrapper.instance)} is in state {state!r}, which {workflow.__qualname__} "
+        f"does not define, so no transition runs from it (transition "
+        f"{wrapper.binding.transition.name!r}); set {wrapper.binding.descriptor.name!r} "
+        f"to one of: {', '.join(workflow.states.names())}"
+    )
+
+
+def _note(exc: BaseException, note: str) -> None:
+    add_note = getattr(exc, "add_note", None)
+    if add_note is not None:
+        add_note(note)

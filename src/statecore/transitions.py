@@ -1,0 +1,169 @@
+"""Transitions: `Transition`, the `TransitionList` of a workflow, and source wildcards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .states import State
+
+__all__ = ["ANY", "ANY_BUT_TARGET", "Transition", "TransitionList"]
+
+#: Source wildcard: every state of the workflow, the target included.
+ANY = "*"
+#: Source wildcard: every state of the workflow but the transition's target(s).
+ANY_BUT_TARGET = "+"
+
+Condition = Callable[[Any], bool] | str
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """Normalise one or several state names (or `State` objects) to a tuple of names."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, State)):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        return (value,)  # type: ignore[return-value]  # reported by the workflow's checks
+    return tuple(item.name if isinstance(item, State) else item for item in value)
+
+
+def _conditions(value: object) -> tuple[Condition, ...]:
+    if value is None:
+        return ()
+    if callable(value) or isinstance(value, str):
+        return (value,)  # type: ignore[return-value]
+    return tuple(value)  # type: ignore[call-overload]
+
+
+def _state_name(value: object) -> str | None:
+    return value.name if isinstance(value, State) else value  # type: ignore[return-value]
+
+
+@attrs.frozen(repr=False)
+class Transition:
+    """A named move from one or several source states to a target state.
+
+    Args:
+        name: a Python identifier, unique in the workflow.
+        source: a state name, several, ``"*"`` (any state) or ``"+"`` (any state but the
+            target). Wildcards are resolved by the workflow.
+        target: a state name, or several: the implementation's return value (or
+            ``choose_target``) then picks one at run time.
+        conditions: guards, each a callable ``(instance) -> bool`` or the name of a method
+            of the object; all must hold for the transition to be available.
+        permission: a permission name (checked with ``user.has_perm(name)``) or a callable
+            ``(instance, user) -> bool``; checked when a user is given.
+        on_error: a state to enter when the implementation raises; the error is re-raised.
+        choose_target: for several targets, a callable ``(instance, *args, **kwargs)``
+            returning the target, called after the implementation.
+        custom: free metadata for your own code (admin, UI, API).
+        label: a human-readable name, e.g. for buttons; defaults to the name, capitalised.
+        description: a longer human-readable text.
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    source: tuple[str, ...] = attrs.field(converter=_names)
+    targets: tuple[str, ...] = attrs.field(converter=_names, alias="target")
+    conditions: tuple[Condition, ...] = attrs.field(
+        default=(), kw_only=True, converter=_conditions, eq=False
+    )
+    permission: str | Callable[[Any, Any], bool] | None = attrs.field(
+        default=None, kw_only=True, eq=False
+    )
+    on_error: str | None = attrs.field(default=None, kw_only=True, converter=_state_name)
+    choose_target: Callable[..., Any] | None = attrs.field(default=None, kw_only=True, eq=False)
+    custom: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
+    label: str = attrs.field(
+        default=attrs.Factory(lambda self: self.name.replace("_", " ").capitalize(), takes_self=True),
+        kw_only=True,
+        eq=False,
+    )
+    description: str = attrs.field(default="", kw_only=True, eq=False)
+
+    @property
+    def target(self) -> str | None:
+        """The target's name, or None when the transition has several targets."""
+        return self.targets[0] if len(self.targets) == 1 else None
+
+    def __repr__(self) -> str:
+        return f"Transition({self.name!r}, {list(self.source)!r}, {self.target or list(self.targets)!r})"
+
+    @classmethod
+    def coerce(cls, spec: object) -> Transition:
+        """Build a transition from a ``(name, source, target)`` tuple, or return a `Transition`.
+
+        Args:
+            spec: the definition as written in ``Workflow.transitions``.
+
+        Returns:
+            The transition.
+
+        Raises:
+            TypeError: when ``spec`` is neither a `Transition` nor a 3-tuple; the
+                workflow turns it into a `WorkflowDefinitionError`.
+        """
+        if isinstance(spec, Transition):
+            return spec
+        if isinstance(spec, (tuple, list)) and len(spec) == 3:
+            return cls(spec[0], spec[1], spec[2])
+        msg = f"{spec!r} is neither a Transition nor a (name, source, target) tuple"
+        raise TypeError(msg)
+
+
+class TransitionList:
+    """The transitions of a workflow, in definition order.
+
+    Reads like both a mapping and an object: ``flow.transitions.pay``,
+    ``flow.transitions["pay"]``, ``"pay" in flow.transitions``.
+    """
+
+    __slots__ = ("_from", "_transitions")
+
+    def __init__(self, transitions: dict[str, Transition]) -> None:
+        self._transitions = transitions
+        self._from: dict[str, tuple[Transition, ...]] = {}
+        for transition in transitions.values():
+            for state in transition.source:
+                self._from[state] = (*self._from.get(state, ()), transition)
+
+    def __getattr__(self, name: str) -> Transition:
+        try:
+            return self._transitions[name]
+        except KeyError:
+            msg = f"No transition named {name!r}; transitions: {', '.join(self._transitions) or 'none'}"
+            raise AttributeError(msg) from None
+
+    def __getitem__(self, name: str) -> Transition:
+        try:
+            return self._transitions[name]
+        except KeyError:
+            msg = f"No transition named {name!r}; transitions: {', '.join(self._transitions) or 'none'}"
+            raise KeyError(msg) from None
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Transition):
+            return self._transitions.get(item.name) == item
+        return isinstance(item, str) and item in self._transitions
+
+    def __iter__(self) -> Iterator[Transition]:
+        return iter(self._transitions.values())
+
+    def __len__(self) -> int:
+        return len(self._transitions)
+
+    def __repr__(self) -> str:
+        return f"TransitionList({list(self._transitions)!r})"
+
+    def names(self) -> tuple[str, ...]:
+        """Return the transition names in definition order."""
+        return tuple(self._transitions)
+
+    def available_from(self, state: str | State) -> tuple[Transition, ...]:
+        """Return the transitions whose source includes ``state``, in definition order."""
+        name = state.name if isinstance(state, State) else state
+        return self._from.get(name, ())

@@ -1,0 +1,355 @@
+"""`Workflow`: states, transitions and an initial state, checked when the class is created."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import attrs
+
+from .errors import InvalidStateError, WorkflowDefinitionError
+from .implementation import ImplementationWrapper
+from .states import State, StateList, StateWrapper, is_valid_name
+from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
+
+__all__ = ["Workflow"]
+
+_DEFINITION_ATTRIBUTES = ("states", "transitions", "initial_state", "final_states")
+
+
+def did_you_mean(name: object, candidates: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Workflow:
+    """A workflow: its states, its transitions and its initial state.
+
+    Subclass it and set ``states``, ``transitions`` and ``initial_state``; the class
+    attributes are turned into a `StateList`, a `TransitionList` and a `State` when the
+    class is created, and every problem of the definition is reported at once in one
+    `WorkflowDefinitionError`. A subclass extends its parent: its states and transitions
+    are added, or replace the parent's of the same name.
+
+    An instance of the class, put on a `WorkflowEnabled` class (``state = OrderFlow()``),
+    binds the workflow to that class's attribute.
+
+    Example::
+
+        class OrderFlow(Workflow):
+            states = (("draft", "Draft"), ("placed", "Placed"))
+            transitions = (("place", "draft", "placed"),)
+            initial_state = "draft"
+
+    Args:
+        protected: refuse direct assignment to the state attribute once it is set;
+            the state then changes only through transitions.
+
+    .. versionadded:: 0.1
+    """
+
+    #: The states, as ``(name, title)`` pairs, bare names, `State` objects or an enum.
+    states: ClassVar[Any] = None
+    #: The transitions, as ``(name, source, target)`` tuples or `Transition` objects.
+    transitions: ClassVar[Any] = None
+    #: The name of the state new objects start in.
+    initial_state: ClassVar[Any] = None
+    #: Names of the states meant to end the workflow (used by ``statecore check``).
+    final_states: ClassVar[Any] = ()
+    #: The class that runs transitions; swap it to wrap them (e.g. in a DB transaction).
+    implementation_class: ClassVar[type[ImplementationWrapper[Any, Any]]] = ImplementationWrapper
+
+    _wrappers: ClassVar[dict[str, StateWrapper]] = {}
+
+    def __init__(self, *, protected: bool = False) -> None:
+        self.protected = protected
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if all(getattr(cls, attr) is None for attr in ("states", "transitions", "initial_state")):
+            return  # an abstract base (e.g. an adapter's Workflow): nothing to compile
+        _compile(cls)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        from .binding import StateDescriptor
+
+        setattr(owner, name, StateDescriptor(self, name))
+
+    def __repr__(self) -> str:
+        return f"<Workflow: {type(self).__qualname__}>"
+
+    # -- extension points -------------------------------------------------------------
+
+    def log_transition(
+        self, transition: Transition, from_state: State, instance: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        """Record a transition that just ran; does nothing unless overridden.
+
+        Called after the new state is set and before the enter and after hooks, with
+        the call's arguments. If it raises, the state is restored and the error
+        propagates: a transition is not done without its log.
+
+        Args:
+            transition: the transition that ran.
+            from_state: the state the object left.
+            instance: the object.
+            *args: the positional arguments of the call.
+            **kwargs: the keyword arguments of the call.
+        """
+
+    def check_permission(self, transition: Transition, instance: Any, user: Any) -> bool:
+        """Tell whether ``user`` may run ``transition`` on ``instance``.
+
+        A callable permission is called as ``permission(instance, user)``; a permission
+        name is checked with ``user.has_perm(name)`` (a user without ``has_perm`` has no
+        permission). Override to plug in another permission system.
+
+        Args:
+            transition: the transition.
+            instance: the object.
+            user: the user, whatever object your application uses.
+
+        Returns:
+            True when the user may run the transition.
+        """
+        permission = transition.permission
+        if permission is None:
+            return True
+        if callable(permission):
+            return bool(permission(instance, user))
+        has_perm = getattr(user, "has_perm", None)
+        return bool(has_perm(permission)) if has_perm is not None else False
+
+    # -- state values -----------------------------------------------------------------
+
+    @classmethod
+    def state_name(cls, value: object, *, field: str | None = None) -> str:
+        """Return the name of the state ``value`` stands for.
+
+        Args:
+            value: a state name, a `State`, a `StateWrapper`, an enum member of the
+                workflow's enum, or a state's declared value.
+            field: the attribute being set, for the message.
+
+        Returns:
+            The state's name.
+
+        Raises:
+            InvalidStateError: ``value`` is not a state of this workflow.
+        """
+        if isinstance(value, str) and value in cls._wrappers:
+            return value
+        if isinstance(value, (State, StateWrapper)):
+            state = value if isinstance(value, State) else value.state
+            if cls._wrappers.get(state.name) is not None and cls.states[state.name] == state:
+                return state.name
+        elif isinstance(value, enum.Enum):
+            for state in cls.states:
+                if state.member is value:
+                    return str(state.name)
+        elif value is not None and not isinstance(value, (str, bool)):
+            for state in cls.states:
+                if state.value is not None and state.value == value:
+                    return str(state.name)
+        where = f" for {field!r}" if field else ""
+        msg = (
+            f"{value!r} is not a state of {cls.__qualname__}{where}; "
+            f"states: {', '.join(cls.states.names())}{did_you_mean(value, cls._wrappers)}"
+        )
+        raise InvalidStateError(msg, value=value, workflow=cls, field=field)
+
+    @classmethod
+    def wrap(cls, name: str) -> StateWrapper:
+        """Return the shared `StateWrapper` of the state named ``name``.
+
+        A name that is not a state of the workflow (a stored value from an older
+        version) gives a wrapper with ``known=False`` instead of failing.
+        """
+        wrapper = cls._wrappers.get(name)
+        if wrapper is None:
+            wrapper = StateWrapper(State(str(name)), cls, known=False)
+        return wrapper
+
+
+# -- compilation ------------------------------------------------------------------------
+
+
+def _parse_states(spec: object, problems: list[str]) -> list[State]:
+    if isinstance(spec, type) and issubclass(spec, enum.Enum):
+        return [State.from_member(member) for member in spec]
+    if isinstance(spec, (str, bytes)) or not isinstance(spec, Iterable):
+        problems.append(
+            f"states must be a sequence of (name, title) pairs, names or State objects, "
+            f"or an Enum class; got {spec!r}"
+        )
+        return []
+    parsed = []
+    for item in spec:
+        if isinstance(item, State):
+            parsed.append(item)
+        elif isinstance(item, enum.Enum):
+            parsed.append(State.from_member(item))
+        elif isinstance(item, str):
+            parsed.append(State(item))
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            parsed.append(State(item[0], str(item[1])))
+        else:
+            problems.append(
+                f"state {item!r} is neither a name, a (name, title) pair nor a State"
+            )
+    return parsed
+
+
+def _compile(cls: type[Workflow]) -> None:
+    """Turn the class's definition attributes into their compiled forms, or raise."""
+    problems: list[str] = []
+    parent = next(
+        (base for base in cls.__mro__[1:] if isinstance(base.__dict__.get("states"), StateList)),
+        None,
+    )
+    own = cls.__dict__
+
+    # States: the parent's, then this class's (same name replaces).
+    states: dict[str, State] = dict(parent.states._states) if parent else {}
+    if "states" in own:
+        seen: set[str] = set()
+        for state in _parse_states(own["states"], problems):
+            if not is_valid_name(state.name):
+                problems.append(
+                    f"state name {state.name!r} is not a Python identifier; "
+                    f"use letters, digits and underscores, not starting with a digit"
+                )
+                continue
+            if state.name in seen:
+                problems.append(f"state {state.name!r} is defined twice")
+                continue
+            seen.add(state.name)
+            states[state.name] = state
+    if not states:
+        problems.append("the workflow has no states; set states = ((name, title), ...)")
+    final = set(_final_names(own.get("final_states", getattr(cls, "final_states", ())), problems))
+    for name in sorted(final - set(states)):
+        problems.append(
+            f"final_states names unknown state {name!r}{did_you_mean(name, states)}"
+        )
+    states = {
+        name: attrs.evolve(state, final=True) if name in final and not state.final else state
+        for name, state in states.items()
+    }
+
+    # Transitions: the parent's, then this class's (same name replaces).
+    transitions: dict[str, Transition] = (
+        {t.name: t for t in parent.transitions} if parent else {}
+    )
+    if "transitions" in own:
+        spec = own["transitions"]
+        if spec is None or isinstance(spec, (str, bytes)) or not isinstance(spec, Iterable):
+            problems.append(
+                f"transitions must be a sequence of (name, source, target) tuples or "
+                f"Transition objects; got {spec!r}"
+            )
+            spec = ()
+        seen = set()
+        for item in spec:
+            try:
+                transition = Transition.coerce(item)
+            except (TypeError, ValueError) as exc:
+                problems.append(f"transition {exc}")
+                continue
+            if not is_valid_name(transition.name):
+                problems.append(
+                    f"transition name {transition.name!r} is not a Python identifier; "
+                    f"use letters, digits and underscores, not starting with a digit"
+                )
+                continue
+            if transition.name in seen:
+                problems.append(f"transition {transition.name!r} is defined twice")
+                continue
+            seen.add(transition.name)
+            transitions[transition.name] = transition
+    resolved = {
+        name: _resolve(transition, states, problems) for name, transition in transitions.items()
+    }
+
+    # Initial state.
+    initial = own.get("initial_state", None)
+    if initial is None and parent is not None:
+        initial = parent.initial_state.name
+    if isinstance(initial, State):
+        initial = initial.name
+    elif isinstance(initial, enum.Enum):
+        initial = next((s.name for s in states.values() if s.member is initial), initial)
+    if initial is None:
+        problems.append("initial_state is not set; name the state new objects start in")
+    elif initial not in states:
+        problems.append(
+            f"initial_state {initial!r} is not a state{did_you_mean(initial, states)}; "
+            f"states: {', '.join(states) or 'none'}"
+        )
+
+    name_clash = set(states) & set(resolved)
+    for name in sorted(name_clash):
+        problems.append(f"{name!r} is both a state and a transition; rename one of them")
+
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
+
+    cls.states = StateList(states)
+    cls.transitions = TransitionList(resolved)
+    cls.initial_state = states[initial]
+    cls._wrappers = {name: StateWrapper(state, cls) for name, state in states.items()}
+
+
+def _final_names(spec: object, problems: list[str]) -> list[str]:
+    if isinstance(spec, (str, State)):
+        spec = (spec,)
+    if not isinstance(spec, Iterable):
+        problems.append(f"final_states must be a sequence of state names; got {spec!r}")
+        return []
+    return [item.name if isinstance(item, State) else item for item in spec]
+
+
+def _resolve(
+    transition: Transition, states: dict[str, State], problems: list[str]
+) -> Transition:
+    """Check a transition's states and expand its source wildcards."""
+    label = f"transition {transition.name!r}"
+    known = True
+    if not transition.targets:
+        problems.append(f"{label} has no target state")
+    for target in transition.targets:
+        if target not in states:
+            known = False
+            problems.append(
+                f"{label} targets unknown state {target!r}{did_you_mean(target, states)}"
+            )
+    if transition.on_error is not None and transition.on_error not in states:
+        problems.append(
+            f"{label} has on_error={transition.on_error!r}, which is not a state"
+            f"{did_you_mean(transition.on_error, states)}"
+        )
+    if len(set(transition.targets)) != len(transition.targets):
+        problems.append(f"{label} names a target twice")
+    sources: list[str] = []
+    for source in transition.source:
+        if source == ANY:
+            sources.extend(states)
+        elif source == ANY_BUT_TARGET:
+            sources.extend(s for s in states if s not in transition.targets)
+        elif source in states:
+            sources.append(source)
+        else:
+            known = False
+            problems.append(
+                f"{label} starts from unknown state {source!r}{did_you_mean(source, states)}"
+            )
+    if not transition.source:
+        problems.append(f"{label} has no source state")
+    if not known:
+        return transition
+    return attrs.evolve(transition, source=tuple(dict.fromkeys(sources)))
