@@ -176,6 +176,31 @@ class Workflow:
         return wrapper
 
 
+    # -- graphs -----------------------------------------------------------------------
+
+    @classmethod
+    def to_mermaid(cls, *, current: str | None = None) -> str:
+        """Return the workflow as a Mermaid ``stateDiagram-v2`` (no dependency needed).
+
+        Args:
+            current: a state to highlight.
+        """
+        from .graph import to_mermaid
+
+        return to_mermaid(cls, current=current)
+
+    @classmethod
+    def to_dot(cls, *, current: str | None = None) -> str:
+        """Return the workflow as Graphviz DOT source (no dependency needed).
+
+        Args:
+            current: a state to highlight.
+        """
+        from .graph import to_dot
+
+        return to_dot(cls, current=current)
+
+
 # -- compilation ------------------------------------------------------------------------
 
 
