@@ -47,15 +47,18 @@ class StateDescriptor:
     Attributes:
         workflow: the `Workflow` object bound to the attribute.
         name: the attribute's name.
+        key: the key of the object's ``__dict__`` that holds the state name (the
+            attribute's name unless an adapter stores it elsewhere).
 
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("name", "workflow")
+    __slots__ = ("key", "name", "workflow")
 
-    def __init__(self, workflow: Workflow, name: str) -> None:
+    def __init__(self, workflow: Workflow, name: str, key: str | None = None) -> None:
         self.workflow = workflow
         self.name = name
+        self.key = name if key is None else key
 
     @property
     def protected(self) -> bool:
@@ -73,14 +76,14 @@ class StateDescriptor:
 
     def __set__(self, instance: object, value: object) -> None:
         values = instance.__dict__
-        if self.workflow.protected and self.name in values:
+        if self.workflow.protected and self.key in values:
             msg = (
                 f"{describe(instance)}.{self.name} is protected: it changes only through "
                 f"transitions ({', '.join(type(self.workflow).transitions.names())}); "
                 f"use statecore.testing.set_state() in tests"
             )
             raise ProtectedStateError(msg, instance=instance, field=self.name)
-        values[self.name] = type(self.workflow).state_name(value, field=self.name)
+        values[self.key] = type(self.workflow).state_name(value, field=self.name)
 
     def read(self, instance: object) -> StateWrapper:
         """Return the state wrapper of ``instance``."""
@@ -88,7 +91,7 @@ class StateDescriptor:
 
     def raw(self, instance: object) -> str:
         """Return the name of the state of ``instance``."""
-        name = instance.__dict__.get(self.name)
+        name = instance.__dict__.get(self.key)
         return self.missing(instance) if name is None else name  # type: ignore[no-any-return]
 
     def missing(self, instance: object) -> str:
@@ -100,7 +103,7 @@ class StateDescriptor:
 
     def force(self, instance: object, value: object) -> None:
         """Set the state without protection or transitions (validated): for tests and loading."""
-        instance.__dict__[self.name] = type(self.workflow).state_name(value, field=self.name)
+        instance.__dict__[self.key] = type(self.workflow).state_name(value, field=self.name)
 
     def __repr__(self) -> str:
         return f"<StateDescriptor {self.name!r}: {type(self.workflow).__qualname__}>"

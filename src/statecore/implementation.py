@@ -317,7 +317,7 @@ class ImplementationWrapper(Generic[P, R]):
         """
         binding = self.binding
         instance = self.instance
-        field = binding.descriptor.name
+        field = binding.descriptor.key
         values = instance.__dict__
         source = values.get(field)
         if source is None:
@@ -395,7 +395,7 @@ class ImplementationWrapper(Generic[P, R]):
         """
         binding = self.binding
         values = self.instance.__dict__
-        field = binding.descriptor.name
+        field = binding.descriptor.key
         values[field] = target
         if binding.logs:
             workflow = binding.descriptor.workflow
@@ -526,7 +526,7 @@ class ImplementationWrapper(Generic[P, R]):
         kwargs: dict[str, Any],
     ) -> None:
         values = self.instance.__dict__
-        field = self.binding.descriptor.name
+        field = self.binding.descriptor.key
         if values.get(field, source) != source:
             return
         self.commit_state(source, on_error, args, kwargs)
