@@ -1,0 +1,1 @@
+"""Pytest configuration for the executable examples in the documentation."""

@@ -1,0 +1,211 @@
+"""Nox sessions for statecore.
+
+``python3 -m nox`` runs the full suite (``nox.options.sessions``); ``python3 -m nox -l`` lists
+every session, ``python3 -m nox -s demo`` runs the demo.
+
+Each pytest run writes a JUnit report to ``artifacts/junit/`` so that ``.ci/run`` can print one
+closing count for the whole suite.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nox
+from packaging.requirements import Requirement
+
+nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = [
+    "tests",
+    "tests_django",
+    "reliability",
+    "browser",
+    "lint",
+    "typing",
+    "docs",
+]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+ARTIFACTS = ROOT / "artifacts"
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# The one Python on which the core coverage gate (--cov-fail-under) is enforced, and on which
+# the single-interpreter sessions (lint, typing, docs, reliability, browser) run.
+MAIN_PYTHON = "3.12"
+COVERAGE_FAIL_UNDER = "95"
+
+# Django versions under test and the Pythons each one supports (from their PyPI metadata):
+# 4.2 LTS: 3.8-3.12; 5.2 LTS: 3.10-3.14; 6.1 (newest 6.x): 3.12+.
+DJANGO_PYTHONS = {
+    "4.2": ["3.10", "3.11", "3.12"],
+    "5.2": ["3.10", "3.11", "3.12", "3.13"],
+    "6.1": ["3.12", "3.13"],
+}
+LATEST_DJANGO = "6.1"
+DATABASES = ["sqlite", "postgresql", "mysql"]
+# Database driver distributions in the "django-tests" group, by STATECORE_TEST_DB value.
+DB_DRIVERS = {"postgresql": "psycopg", "mysql": "mysqlclient"}
+
+
+def _django_matrix() -> list[nox.param]:
+    """Python x Django x database combinations that keep the matrix small on 2 cores.
+
+    SQLite runs each Django version on its oldest and newest supported Python; PostgreSQL and
+    MariaDB run each Django version once, on its newest supported Python.
+    """
+    params = []
+    for django, pythons in DJANGO_PYTHONS.items():
+        for python in sorted({pythons[0], pythons[-1]}, key=PYTHONS.index):
+            params.append(nox.param(python, django, "sqlite", id=f"{python}-django{django}-sqlite"))
+        for database in ("postgresql", "mysql"):
+            python = pythons[-1]
+            params.append(
+                nox.param(python, django, database, id=f"{python}-django{django}-{database}")
+            )
+    return params
+
+
+def _groups(*names: str, database: str | None = None) -> list[str]:
+    """Requirements of the named dependency groups, without drivers of unused databases."""
+    unused = {driver for db, driver in DB_DRIVERS.items() if db != database}
+    return [
+        req
+        for req in nox.project.dependency_groups(PYPROJECT, *names)
+        if Requirement(req).name.lower() not in unused
+    ]
+
+
+def _missing(session: nox.Session, *paths: str) -> bool:
+    """Say "no tests yet" and return True when none of ``paths`` exists yet."""
+    if any((ROOT / path).exists() for path in paths):
+        return False
+    session.log(f"no tests yet: {', '.join(paths)} does not exist")
+    return True
+
+
+def _junit(session: nox.Session) -> str:
+    """A --junitxml option naming a file after the session."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", session.name).strip("_")
+    return f"--junitxml={ARTIFACTS / 'junit' / name}.xml"
+
+
+def _md_docs() -> list[str]:
+    return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.md"))
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Core tests (no Django) plus the executable examples in docs/ and README.md."""
+    session.install("-e", ".[graphviz]", *_groups("tests"))
+    args = [
+        "tests/",
+        "--ignore=tests/django",
+        "--ignore=tests/reliability",
+        "--ignore=tests/browser",
+        "docs/",
+        # docs/django.md needs Django; the docs session runs it.
+        "--ignore=docs/django.md",
+        "README.md",
+        _junit(session),
+    ]
+    if session.python == MAIN_PYTHON:
+        args += [
+            "--cov=statecore",
+            "--cov-branch",
+            "--cov-report=term-missing:skip-covered",
+            f"--cov-report=xml:{ARTIFACTS / 'coverage.xml'}",
+            f"--cov-fail-under={COVERAGE_FAIL_UNDER}",
+        ]
+    session.run("pytest", *args, *session.posargs)
+
+
+@nox.session
+@nox.parametrize(("python", "django", "database"), _django_matrix())
+def tests_django(session: nox.Session, django: str, database: str) -> None:
+    """The Django adapter's tests on one Django version and one database."""
+    if _missing(session, "tests/django"):
+        return
+    session.install(
+        "-e",
+        ".[django,graphviz]",
+        f"django~={django}.0",
+        *_groups("django-tests", database=database),
+    )
+    session.env["STATECORE_TEST_DB"] = database
+    session.run("pytest", "tests/django", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+@nox.parametrize("database", ["postgresql", "mysql"])
+def reliability(session: nox.Session, database: str) -> None:
+    """Concurrency and crash-consistency tests against a real PostgreSQL or MariaDB."""
+    if _missing(session, "tests/reliability"):
+        return
+    session.install(
+        "-e",
+        ".[django]",
+        f"django~={LATEST_DJANGO}.0",
+        *_groups("django-tests", database=database),
+    )
+    session.env["STATECORE_TEST_DB"] = database
+    session.run("pytest", "tests/reliability", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+def browser(session: nox.Session) -> None:
+    """The Django admin driven in a real (headless) Chromium."""
+    if _missing(session, "tests/browser"):
+        return
+    session.install(
+        "-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("browser", database="sqlite")
+    )
+    session.env["STATECORE_TEST_DB"] = "sqlite"
+    session.run("pytest", "tests/browser", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check."""
+    session.install(*_groups("lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=MAIN_PYTHON)
+def typing(session: nox.Session) -> None:
+    """mypy --strict on the core, and the public typing checks in tests/typing."""
+    session.install("-e", ".", *_groups("typing"))
+    session.run("mypy", "--strict", "src/statecore")
+    if _missing(session, "tests/typing"):
+        return
+    session.run("mypy", "tests/typing")
+
+
+@nox.session(python=MAIN_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Execute every example in docs/*.md and README.md."""
+    pages = _md_docs()
+    if not pages:
+        session.log("no tests yet: docs/*.md does not exist")
+        return
+    session.install("-e", ".[django,graphviz]", *_groups("docs"))
+    session.run("pytest", *pages, "README.md", _junit(session), *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Install statecore as a user would and run its demo (the README's quickstart)."""
+    session.install(".[graphviz]")
+    session.run("python", "-m", "statecore", "demo", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Performance suite against peer libraries; arguments pass through (e.g. --quick)."""
+    if _missing(session, "benchmarks/run.py"):
+        return
+    session.install(".[django,graphviz]", *_groups("bench"))
+    session.run("python", "benchmarks/run.py", *session.posargs)
