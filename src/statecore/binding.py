@@ -153,7 +153,8 @@ class TransitionMethod(Generic[P, R]):
         binding = self.binding
         if binding is None:
             msg = (
-                f"{owner.__qualname__} declares transition {self.name or '?'!r} but does not "
+                f"{owner.__qualname__} declares transition "
+                f"{self.name or getattr(self.function, '__name__', '?')!r} but does not "
                 f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
             )
             raise TypeError(msg)
@@ -249,7 +250,9 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
     hooks = _hooks(attributes, descriptors, problems)
 
     installs: dict[str, TransitionMethod[Any, Any]] = {}
+    methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = {}
     for field, descriptor in descriptors.items():
+        methods[field] = {}
         workflow_cls = type(descriptor.workflow)
         logs = type(descriptor.workflow).log_transition is not Workflow.log_transition
         for transition_ in workflow_cls.transitions:
@@ -257,12 +260,17 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
             function = declared.function if declared is not None else None
             binding = _binding(cls, descriptor, transition_, function, hooks, logs, problems)
             method = TransitionMethod(function, transition_.name, field, binding)
-            for attribute in {transition_.name, *(declared.attributes if declared else ())}:
+            methods[field][transition_.name] = method
+            attributes_ = {transition_.name, *(declared.attributes if declared else ())}
+            if declared is not None and declared.attributes and _shared(transition_, descriptors):
+                attributes_.discard(transition_.name)  # renamed with field=: not the bare name
+            for attribute in attributes_:
                 if attribute in installs:
                     other = installs[attribute].binding
                     problems.append(
                         f"{attribute!r} is a transition of both {other.field!r} and {field!r}; "  # type: ignore[union-attr]
-                        f"give the implementation a field= or rename one transition"
+                        f"rename one implementation, e.g. @transition({transition_.name!r}, "
+                        f"field={field!r}) on a method of another name"
                     )
                     continue
                 current = attributes.get(attribute)
@@ -278,6 +286,12 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
         raise WorkflowDefinitionError(cls, problems)
     for attribute, method in installs.items():
         setattr(cls, attribute, method)
+    cls._transition_methods = methods  # type: ignore[attr-defined]
+
+
+def _shared(transition_: Transition, descriptors: dict[str, StateDescriptor]) -> bool:
+    """Tell whether more than one workflow of the class has a transition of that name."""
+    return sum(transition_.name in type(d.workflow).transitions for d in descriptors.values()) > 1
 
 
 def _attributes(cls: type) -> dict[str, Any]:
@@ -476,14 +490,24 @@ def available_transitions(
 
     .. versionadded:: 0.1
     """
-    workflows: dict[str, Workflow] = type(instance)._workflows  # type: ignore[attr-defined]
+    owner = type(instance)
+    methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = getattr(
+        owner, "_transition_methods", {}
+    )
+    if field is not None and field not in methods:
+        msg = (
+            f"{owner.__qualname__} has no workflow attribute {field!r}"
+            f"{did_you_mean(field, methods)}; fields: {', '.join(methods) or 'none'}"
+        )
+        raise AttributeError(msg)
     result = []
-    for name, workflow in workflows.items():
-        if field is not None and name != field:
+    for name, by_transition in methods.items():
+        if field is not None and name != field or not by_transition:
             continue
-        current = getattr(instance, name)
-        for transition_ in type(workflow).transitions.available_from(current.name):
-            wrapper = getattr(instance, transition_.name)
+        descriptor = next(iter(by_transition.values())).binding.descriptor  # type: ignore[union-attr]
+        current = descriptor.raw(instance)
+        for transition_ in type(descriptor.workflow).transitions.available_from(current):
+            wrapper = by_transition[transition_.name].__get__(instance, owner)
             if wrapper.is_available(user=user):
                 result.append(wrapper if user is None else wrapper.as_user(user))
     return result
