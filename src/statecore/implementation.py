@@ -151,6 +151,15 @@ class TransitionBinding:
         post: per target state, the enter then after hooks.
         needs_event: True when any hook asks for the `TransitionEvent`.
         logs: True when the workflow overrides `Workflow.log_transition`.
+        key: the ``__dict__`` key holding the state (the descriptor's).
+        target: the single target's name, None for a multi-target transition.
+        direct: the source states from which the transition has nothing to run but
+            the assignment of the target (no guard, hook, implementation, permission or
+            log, and the default `ImplementationWrapper.commit_state`).
+        assigns: True when committing is a plain assignment (no log, default
+            `ImplementationWrapper.commit_state`).
+        permission: the transition's permission.
+        checks, pre_calls, post_calls: ``guards``, ``pre`` and ``post`` as bare callables.
     """
 
     owner: type
@@ -162,6 +171,43 @@ class TransitionBinding:
     post: dict[str, tuple[HookCall, ...]]
     needs_event: bool
     logs: bool
+    key: str = attrs.field(init=False)
+    target: str | None = attrs.field(init=False)
+    direct: frozenset[str] = attrs.field(init=False)
+    assigns: bool = attrs.field(init=False)
+    permission: Any = attrs.field(init=False)
+    checks: dict[str, tuple[Callable[[Any], Any], ...]] = attrs.field(init=False)
+    pre_calls: dict[str, tuple[Callable[..., Any], ...]] = attrs.field(init=False)
+    post_calls: dict[str, tuple[Callable[..., Any], ...]] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.key = self.descriptor.key
+        transition = self.transition
+        self.target = transition.target
+        self.permission = transition.permission
+        self.checks = {
+            source: tuple(guard for _, _, guard in guards) for source, guards in self.guards.items()
+        }
+        self.pre_calls = {source: tuple(h for h, _ in hooks) for source, hooks in self.pre.items()}
+        self.post_calls = {
+            target: tuple(h for h, _ in hooks) for target, hooks in self.post.items()
+        }
+        wrapper = type(self.descriptor.workflow).implementation_class
+        self.assigns = (
+            not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
+        )
+        plain = (
+            self.assigns
+            and self.implementation is None
+            and self.target is not None
+            and transition.permission is None
+            and not self.post[self.target]
+        )
+        self.direct = frozenset(
+            source
+            for source in transition.source
+            if plain and not self.guards[source] and not self.pre[source]
+        )
 
     @property
     def field(self) -> str:
@@ -317,26 +363,33 @@ class ImplementationWrapper(Generic[P, R]):
         """
         binding = self.binding
         instance = self.instance
-        field = binding.descriptor.key
+        field = binding.key
         values = instance.__dict__
         source = values.get(field)
         if source is None:
             source = binding.descriptor.missing(instance)
-        guards = binding.guards.get(source)
-        if guards is None:
+        if source in binding.direct:
+            values[field] = binding.target
+            return None  # type: ignore[return-value]
+        checks = binding.checks.get(source)
+        if checks is None:
             raise self._unavailable(source)
-        if guards:
-            for _kind, _name, guard in guards:
-                if not guard(instance):
-                    raise self._forbidden(source)
-        if self.user is not None and binding.transition.permission is not None:
+        for check in checks:
+            if not check(instance):
+                raise self._forbidden(source)
+        if self.user is not None and binding.permission is not None:
             self._check_permission(source)
 
-        event = self._event(source, args, kwargs) if binding.needs_event else None
-        for hook, needs in binding.pre[source]:
-            if needs:
-                hook(instance, *args, event=event, **kwargs)
-            else:
+        event = None
+        if binding.needs_event:
+            event = self._event(source, args, kwargs)
+            for hook, needs in binding.pre[source]:
+                if needs:
+                    hook(instance, *args, event=event, **kwargs)
+                else:
+                    hook(instance, *args, **kwargs)
+        else:
+            for hook in binding.pre_calls[source]:
                 hook(instance, *args, **kwargs)
 
         result: Any = None
@@ -352,24 +405,30 @@ class ImplementationWrapper(Generic[P, R]):
                     self._enter_on_error(source, on_error, exc, args, kwargs)
                 raise
 
-        target = binding.transition.target
+        target = binding.target
         if target is None:
             target = self._choose_target(source, result, args, kwargs)
         if values.get(field, source) != source:
             raise self._interrupted(source, values.get(field))
-        self.commit_state(source, target, args, kwargs)
+        if binding.assigns:
+            values[field] = target
+        else:
+            self.commit_state(source, target, args, kwargs)
 
-        post = binding.post[target]
+        post = binding.post_calls[target]
         if post:
-            if event is not None:
-                event.result = result
-                event.target = binding.descriptor.workflow.states[target]
             try:
-                for hook, needs in post:
-                    if needs:
-                        hook(instance, result, *args, event=event, **kwargs)
-                    else:
+                if event is None:
+                    for hook in post:
                         hook(instance, result, *args, **kwargs)
+                else:
+                    event.result = result
+                    event.target = binding.descriptor.workflow.states[target]
+                    for hook, needs in binding.post[target]:
+                        if needs:
+                            hook(instance, result, *args, event=event, **kwargs)
+                        else:
+                            hook(instance, result, *args, **kwargs)
             except BaseException as exc:
                 _note(
                     exc,
