@@ -79,7 +79,9 @@ class Transition:
     choose_target: Callable[..., Any] | None = attrs.field(default=None, kw_only=True, eq=False)
     custom: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True, eq=False, hash=False)
     label: str = attrs.field(
-        default=attrs.Factory(lambda self: self.name.replace("_", " ").capitalize(), takes_self=True),
+        default=attrs.Factory(
+            lambda self: str(self.name).replace("_", " ").capitalize(), takes_self=True
+        ),
         kw_only=True,
         eq=False,
     )

@@ -311,7 +311,7 @@ def _compile(cls: type[Workflow]) -> None:
         initial = next((s.name for s in states.values() if s.member is initial), initial)
     if initial is None:
         problems.append("initial_state is not set; name the state new objects start in")
-    elif initial not in states:
+    elif not isinstance(initial, str) or initial not in states:
         problems.append(
             f"initial_state {initial!r} is not a state{did_you_mean(initial, states)}; "
             f"states: {', '.join(states) or 'none'}"
@@ -339,6 +339,11 @@ def _final_names(spec: object, problems: list[str]) -> list[str]:
     return [item.name if isinstance(item, State) else item for item in spec]
 
 
+def _is_state(name: object, states: dict[str, State]) -> bool:
+    """Tell whether ``name`` names one of ``states`` (False for unhashable junk too)."""
+    return isinstance(name, str) and name in states
+
+
 def _resolve(
     transition: Transition, states: dict[str, State], problems: list[str]
 ) -> Transition:
@@ -348,17 +353,18 @@ def _resolve(
     if not transition.targets:
         problems.append(f"{label} has no target state")
     for target in transition.targets:
-        if target not in states:
+        if not _is_state(target, states):
             known = False
             problems.append(
                 f"{label} targets unknown state {target!r}{did_you_mean(target, states)}"
             )
-    if transition.on_error is not None and transition.on_error not in states:
+    on_error = transition.on_error
+    if on_error is not None and not _is_state(on_error, states):
         problems.append(
             f"{label} has on_error={transition.on_error!r}, which is not a state"
             f"{did_you_mean(transition.on_error, states)}"
         )
-    if len(set(transition.targets)) != len(transition.targets):
+    if any(t in transition.targets[:i] for i, t in enumerate(transition.targets)):
         problems.append(f"{label} names a target twice")
     sources: list[str] = []
     for source in transition.source:
@@ -366,7 +372,7 @@ def _resolve(
             sources.extend(states)
         elif source == ANY_BUT_TARGET:
             sources.extend(s for s in states if s not in transition.targets)
-        elif source in states:
+        elif _is_state(source, states):
             sources.append(source)
         else:
             known = False
