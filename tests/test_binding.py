@@ -7,7 +7,6 @@ from typing import Any
 
 import attrs
 import pytest
-from workflows import DoorFlow, LightFlow, Order, OrderFlow
 
 import statecore
 from statecore import (
@@ -20,6 +19,7 @@ from statecore import (
     WorkflowEnabled,
     transition,
 )
+from workflows import DoorFlow, LightFlow, Order, OrderFlow
 
 
 def _problems(name: str, body: dict[str, Any], bases: tuple[type, ...] = ()) -> tuple[str, ...]:
@@ -84,7 +84,7 @@ def test_two_workflows_on_one_class() -> None:
 
 
 def test_field_disambiguates_a_shared_transition_name() -> None:
-    """With two workflows sharing a transition name, ``field=`` says which one an implementation is for."""
+    """When two workflows share a transition name, ``field=`` says which one a method implements."""
 
     class Room(WorkflowEnabled):
         door = DoorFlow()
@@ -435,7 +435,7 @@ def test_assigning_an_unknown_state_lists_the_states() -> None:
 
 
 def test_class_access_returns_descriptors() -> None:
-    """On the class, the state attribute is its StateDescriptor and a transition its TransitionMethod."""
+    """On the class, the state is its StateDescriptor and a transition its TransitionMethod."""
     assert isinstance(Order.state, StateDescriptor)
     assert Order.state.name == "state"
     assert isinstance(Order.state.workflow, OrderFlow)

@@ -8,7 +8,6 @@ import pytest
 
 import statecore
 from statecore import State, Transition, Workflow, WorkflowDefinitionError
-
 from workflows import Colour, Level, OrderFlow
 
 
@@ -99,7 +98,7 @@ def test_enum_member_with_label_uses_it_as_title() -> None:
 
 
 def test_transition_object_keeps_every_option() -> None:
-    """A `Transition` keeps conditions, permission, on_error, choose_target, custom, label, description."""
+    """A `Transition` keeps every option: guards, permission, on_error, chooser, custom, texts."""
 
     def ready(obj: object) -> bool:
         return True
@@ -403,7 +402,9 @@ def test_states_and_transitions_of_the_wrong_type_are_errors() -> None:
 def test_unknown_final_state_is_an_error() -> None:
     """final_states naming an unknown state is reported with a suggestion."""
     assert _problems(
-        states=("a", "done"), transitions=(("go", "a", "done"),), initial_state="a",
+        states=("a", "done"),
+        transitions=(("go", "a", "done"),),
+        initial_state="a",
         final_states=("dne",),
     ) == ("final_states names unknown state 'dne' (did you mean 'done'?)",)
 

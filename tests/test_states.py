@@ -5,10 +5,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from workflows import Colour, Level, Order, OrderFlow
 
 import statecore
 from statecore import State, StateWrapper, Workflow
+from workflows import Colour, Level, Order, OrderFlow
 
 
 class Light(statecore.WorkflowEnabled):
@@ -138,7 +138,7 @@ def test_stale_value_reads_as_unknown_state() -> None:
 
 
 def test_transition_from_stale_state_names_the_allowed_states() -> None:
-    """A transition from an unknown stored state raises InvalidTransitionError listing the states."""
+    """A transition from an unknown stored state raises InvalidTransitionError naming the states."""
     order = Order(pk=7)
     order.__dict__["state"] = "archived"
     with pytest.raises(statecore.InvalidTransitionError) as info:

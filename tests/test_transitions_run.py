@@ -6,7 +6,6 @@ import sys
 from typing import Any
 
 import pytest
-from workflows import Order, OrderFlow, ReviewFlow
 
 import statecore
 from statecore import (
@@ -18,6 +17,8 @@ from statecore import (
     WorkflowEnabled,
     transition,
 )
+from workflows import Order, OrderFlow, ReviewFlow
+
 
 class Shop(WorkflowEnabled):
     """An order host whose implementations record their calls."""
