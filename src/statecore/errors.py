@@ -110,9 +110,9 @@ class UnknownTransitionError(WorkflowError, AttributeError):
     """
 
     def __init__(self, message: str, *, name: str, workflow: type) -> None:
+        super().__init__(message)  # first: AttributeError.__init__ resets .name to None
         self.name = name
         self.workflow = workflow
-        super().__init__(message)
 
 
 class ProtectedStateError(WorkflowError, AttributeError):
