@@ -140,3 +140,48 @@ class Ticket(statecore.WorkflowEnabled):
     def record(self, result: object, *args: object, event: statecore.TransitionEvent) -> None:
         """Remember the transition's name."""
         self.history.append(event.transition.name)
+
+
+# -- graphs, lint and the command line ----------------------------------------------------
+
+
+class ShipmentFlow(statecore.Workflow):
+    """Drawn by the graph tests: titles to escape, an on_error edge, two targets, final states."""
+
+    states = (
+        ("packing", 'Packing "fragile" #1; <box>'),
+        ("in_transit", "In transit\\by road\nand sea"),
+        ("delivered", "Delivered"),
+        ("lost", "Lost"),
+        ("returned", "Returned"),
+    )
+    transitions = (
+        statecore.Transition("dispatch", "packing", "in_transit", on_error="lost"),
+        statecore.Transition("arrive", "in_transit", ("delivered", "returned")),
+        ("give_up", "in_transit", "lost"),
+        ("declare_lost", "in_transit", "lost"),
+        ("resend", "returned", "packing"),
+    )
+    initial_state = "packing"
+    final_states = ("delivered", "lost")
+
+
+class BrokenFlow(statecore.Workflow):
+    """Valid, but with one of each lint finding: 'orphan', 'stuck' and 'adopt'."""
+
+    states = ("new", "active", "stuck", "archived", "orphan")
+    transitions = (
+        ("start", "new", "active"),
+        ("block", "active", "stuck"),
+        ("finish", "active", "archived"),
+        ("adopt", "orphan", "active"),
+    )
+    initial_state = "new"
+    final_states = ("archived",)
+
+
+class Room(statecore.WorkflowEnabled):
+    """A host with two workflows: the command line must be told which one."""
+
+    door = DoorFlow()
+    light = LightFlow()
