@@ -1,0 +1,85 @@
+"""Public typing of statecore: type-checked with ``mypy --strict``, never run.
+
+``assert_type`` pins the type the public API must give (an ``Any`` would fail it), and each
+``type: ignore[code]`` marks a misuse mypy must reject: were it accepted, strict mode would
+report the ignore as unused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typing_extensions import assert_type
+
+import statecore
+from statecore import Availability, ImplementationWrapper, TransitionMethod
+
+
+class OrderFlow(statecore.Workflow):
+    states = (("draft", "Draft"), ("placed", "Placed"), ("paid", "Paid"))
+    transitions = (("place", "draft", "placed"), ("pay", "placed", "paid"))
+    initial_state = "draft"
+
+
+class Order(statecore.WorkflowEnabled):
+    state = OrderFlow()
+
+    @statecore.transition()
+    def pay(self, amount: int, *, currency: str = "EUR") -> str:
+        return f"{amount} {currency}"
+
+    @statecore.transition("place")
+    def submit(self) -> None:
+        pass
+
+    @statecore.before_transition("pay", priority=1)
+    def audit(self, amount: int, *, currency: str = "EUR") -> None:
+        pass
+
+    @statecore.after_transition("pay")
+    def notify(self, result: str, amount: int, *, event: statecore.TransitionEvent) -> None:
+        pass
+
+    @statecore.transition_check("pay")
+    def can_pay(self) -> bool:
+        return True
+
+    @statecore.on_enter_state("paid")
+    def entered(self, result: object) -> None:
+        pass
+
+    @statecore.on_leave_state("draft", field="state")
+    def left(self) -> None:
+        pass
+
+
+order = Order()
+
+# A transition method keeps its signature: arguments are checked, the result is typed.
+assert_type(order.pay(10), str)
+assert_type(order.pay(10, currency="USD"), str)
+assert_type(order.submit(), None)
+order.pay("ten")  # type: ignore[arg-type]
+order.pay(10, "USD")  # type: ignore[call-arg]
+order.pay(10, colour="red")  # type: ignore[call-arg]
+
+# Availability and users.
+assert_type(order.pay.is_available(), bool)
+assert_type(order.pay.is_available(user=object()), bool)
+assert_type(order.pay.explain(), Availability)
+for_user = order.pay.as_user(object())
+assert_type(for_user(5, currency="USD"), str)
+for_user("five")  # type: ignore[arg-type]
+assert_type(order.pay.name, str)
+
+# Class access gives the declaration, with the same result type.
+declared: TransitionMethod[..., str] = Order.pay
+wrong: TransitionMethod[..., int] = Order.pay  # type: ignore[assignment]
+
+# Hook decorators return the function unchanged.
+assert_type(Order.can_pay(order), bool)
+assert_type(order.notify("r", 1, event=None), None)  # type: ignore[arg-type]
+
+# Module-level helpers.
+assert_type(statecore.available_transitions(order), list[ImplementationWrapper[Any, Any]])
+assert_type(OrderFlow.to_mermaid(), str)
