@@ -175,6 +175,12 @@ def test_assert_available_rejects_an_unknown_transition() -> None:
         assert_available(Order(), "shipp")
 
 
+def test_assert_available_rejects_a_name_that_is_not_a_string() -> None:
+    """Passing a transition object instead of its name is a TypeError that shows the value."""
+    with pytest.raises(TypeError, match="transition names must be strings"):
+        assert_available(Order(), OrderFlow.transitions.place)  # type: ignore[arg-type]
+
+
 def test_assert_available_with_field_rejects_another_workflows_transition() -> None:
     """field= restricts the names: a transition of another field is unknown there."""
     room = Room()
@@ -252,6 +258,12 @@ def test_assert_transition_checks_the_target_before_running() -> None:
     with pytest.raises(InvalidStateError, match="'plaaced' is not a state"):
         assert_transition(order, "place", to="plaaced")
     assert order.state == "draft"
+
+
+def test_assert_transition_rejects_an_unknown_transition() -> None:
+    """A misspelt transition name raises UnknownTransitionError before anything runs."""
+    with pytest.raises(UnknownTransitionError, match="did you mean 'place'"):
+        assert_transition(Order(), "plaec", to="placed")
 
 
 def test_assert_transition_lets_transition_errors_through() -> None:
@@ -352,6 +364,21 @@ def test_walks_need_a_field_for_several_workflows() -> None:
     """A host with several workflows and no field= is refused with the field names."""
     with pytest.raises(ValueError, match="several workflows"):
         walks(Room)
+
+
+@FAST
+@given(walk=walks(OrderFlow(), max_steps=2))
+def test_walks_accept_a_workflow_instance(walk: list[str]) -> None:
+    """A workflow object (as put on a host class) works like its class."""
+    assert len(walk) <= 2
+    if walk:
+        assert walk[0] in ("place", "cancel")
+
+
+def test_walks_refuse_a_negative_length() -> None:
+    """max_steps below zero is refused at once."""
+    with pytest.raises(ValueError, match="max_steps must be 0 or more; got -1"):
+        walks(OrderFlow, max_steps=-1)
 
 
 def test_walks_refuse_what_is_not_a_workflow() -> None:
