@@ -308,18 +308,19 @@ ERRORS = [
     ),
     pytest.param(
         [],
-        "the following arguments are required: COMMAND (see: statecore --help)",
+        "the following arguments are required: COMMAND (see: python -m statecore --help)",
         id="no-command",
     ),
     pytest.param(
         ["graph"],
-        "the following arguments are required: MODULE:WORKFLOW (see: statecore graph --help)",
+        "the following arguments are required: MODULE:WORKFLOW "
+        "(see: python -m statecore graph --help)",
         id="no-target",
     ),
     pytest.param(
         ["graph", "workflows:OrderFlow", "--format", "gif"],
         "argument --format: invalid choice: 'gif' (choose from 'mermaid', 'dot', 'svg', 'png', "
-        "'pdf') (see: statecore graph --help)",
+        "'pdf') (see: python -m statecore graph --help)",
         id="bad-format-choice",
     ),
 ]

@@ -64,7 +64,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line, like every other error."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{ERROR_PREFIX}{message} (see: {self.prog} --help)\n")
+        sys.stderr.write(f"{ERROR_PREFIX}{message} (see: python -m {self.prog} --help)\n")
         raise SystemExit(2)
 
 
