@@ -7,6 +7,7 @@ paths run in-process through ``cli.main`` so that coverage sees them.
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -430,6 +431,19 @@ def test_help_in_process_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "--format {mermaid,dot,svg,png,pdf}" in out
     assert "MODULE:WORKFLOW" in out
+
+
+def test_module_entry_point_exits_with_the_code_of_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Running the statecore package as __main__ exits with cli.main's return code."""
+    monkeypatch.setattr(sys, "argv", ["statecore", "check", "workflows:BrokenFlow"])
+
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module("statecore", run_name="__main__")
+
+    assert exit_.value.code == 1
+    assert capsys.readouterr().out.endswith("3 problems found in workflows:BrokenFlow\n")
 
 
 # -- demo -----------------------------------------------------------------------------------

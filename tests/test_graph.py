@@ -129,6 +129,19 @@ def test_mermaid_renames_states_named_like_mermaid_keywords() -> None:
     assert "    end_state : End\n" in text
 
 
+def test_mermaid_renamed_ids_do_not_clash_with_other_states() -> None:
+    """When 'note_state' is taken by another state, the keyword's id moves further."""
+
+    class PadFlow(statecore.Workflow):
+        states = ("note", "note_state")
+        transitions = (("file", "note", "note_state"),)
+        initial_state = "note"
+
+    text = graph.to_mermaid(PadFlow)
+
+    assert "    note_state_ --> note_state : file\n" in text
+
+
 def test_workflow_classmethod_and_instance_give_the_same_text() -> None:
     """Workflow.to_mermaid/to_dot and the graph functions on an instance agree."""
     assert OrderFlow.to_mermaid(current="paid") == graph.to_mermaid(OrderFlow(), current="paid")

@@ -199,13 +199,10 @@ def _call(order: Order, name: str, **kwargs: Any) -> None:
 
 
 def _explain(order: Order, name: str) -> None:
-    """Print why transition ``name`` of ``order`` can or cannot run now."""
+    """Print every reason why transition ``name`` of ``order`` cannot run now."""
     print()
     print(f"order.{name}.explain()")
     availability = getattr(order, name).explain()
-    if availability:
-        say("available", f"yes, from state {availability.state}")
-        return
     for reason in availability.reasons:
         say("not available", f"{reason.kind}: {reason.message}")
 
