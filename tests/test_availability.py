@@ -190,6 +190,17 @@ def test_explain_names_a_missing_named_permission() -> None:
     )
 
 
+def test_explain_with_a_permitted_user_is_true() -> None:
+    """A user holding the permission adds no reason: the transition explains as available."""
+    guarded = _guarded("placed", address="x")
+    assert guarded.pay.explain(user=RecordingUser("ann", "shop.pay")).reasons == ()
+
+
+def test_check_permission_allows_transitions_without_permission() -> None:
+    """``Workflow.check_permission`` allows any user for a transition with no permission."""
+    assert OrderFlow().check_permission(OrderFlow.transitions.pay, Order(), object()) is True
+
+
 def test_explain_available_transition_is_true_and_empty() -> None:
     """An available transition explains as true, with no reasons and an empty message."""
     availability = Order().place.explain()

@@ -451,6 +451,22 @@ def test_workflows_mapping_names_each_state_attribute() -> None:
     assert Order._workflows["state"] is Order.state.workflow
 
 
+def test_bind_with_explicit_descriptors() -> None:
+    """Adapters may bind a class with descriptors they add after class creation."""
+    from statecore.binding import bind
+
+    class Late(WorkflowEnabled):
+        pass
+
+    descriptor = StateDescriptor(DoorFlow(), "door")
+    Late.door = descriptor  # type: ignore[attr-defined]
+    bind(Late, {"door": descriptor})
+    late = Late()
+    late.open_door()  # type: ignore[attr-defined]
+    assert late.door == "open"  # type: ignore[attr-defined]
+    assert Late._workflows == {"door": descriptor.workflow}
+
+
 def test_host_without_workflow_has_empty_mapping() -> None:
     """A WorkflowEnabled class without a workflow is allowed and has no workflows."""
 

@@ -295,6 +295,16 @@ def test_abstract_workflow_base_is_not_compiled() -> None:
     assert Concrete.states.names() == ("a", "b")
 
 
+def test_workflow_draws_itself() -> None:
+    """``to_mermaid()`` and ``to_dot()`` return diagram sources naming the transitions."""
+    mermaid = OrderFlow.to_mermaid(current="paid")
+    assert mermaid.startswith("stateDiagram-v2")
+    assert "ship" in mermaid
+    dot = OrderFlow.to_dot()
+    assert "digraph" in dot
+    assert "cancel" in dot
+
+
 def test_workflow_repr_names_the_class() -> None:
     """A workflow object's repr names its class."""
     assert repr(OrderFlow()) == "<Workflow: OrderFlow>"
@@ -378,7 +388,13 @@ def test_malformed_states_and_transitions_are_errors() -> None:
     """States and transitions of the wrong shape are named as such, all at once."""
     problems = _problems(
         states=("a", ("b", "B", "extra"), 5),
-        transitions=(("go", "a"), ("run", (), ()), ("jump", "a", ("a", "a"))),
+        transitions=(
+            ("go", "a"),
+            ("run", (), ()),
+            ("jump", "a", ("a", "a")),
+            ("walk", None, "a"),
+            ("hop", 5, "a"),
+        ),
         initial_state="a",
     )
     assert problems == (
@@ -388,6 +404,8 @@ def test_malformed_states_and_transitions_are_errors() -> None:
         "transition 'run' has no target state",
         "transition 'run' has no source state",
         "transition 'jump' names a target twice",
+        "transition 'walk' has no source state",
+        "transition 'hop' starts from unknown state 5",
     )
 
 

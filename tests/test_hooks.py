@@ -232,6 +232,10 @@ def test_event_target_of_multi_target_transition_is_set_once_chosen() -> None:
         def before(self, *args: Any, event: TransitionEvent) -> None:
             targets.append(event.target)
 
+        @before_transition("decide")
+        def without_event(self, verdict: str) -> None:
+            targets.append(f"without event: {verdict}")
+
         @transition()
         def decide(self, verdict: str) -> str:
             return verdict
@@ -240,8 +244,17 @@ def test_event_target_of_multi_target_transition_is_set_once_chosen() -> None:
         def entered(self, result: str, *args: Any, event: TransitionEvent) -> None:
             targets.append(event.target)
 
+        @after_transition("decide")
+        def after_without_event(self, result: str, verdict: str) -> None:
+            targets.append(f"after without event: {result}")
+
     Host().decide("rejected")
-    assert targets == [None, ReviewFlow.states.rejected]
+    assert targets == [
+        None,
+        "without event: rejected",
+        ReviewFlow.states.rejected,
+        "after without event: rejected",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -439,6 +452,27 @@ def test_event_is_offered_only_to_keyword_only_parameters() -> None:
 
     Host().place("a string")
     assert received == ["a string"]
+
+
+def test_hook_without_inspectable_signature_gets_no_event() -> None:
+    """A callable whose signature cannot be read is called without the event."""
+    calls: list[tuple[Any, ...]] = []
+
+    class Opaque:
+        __signature__ = "not a signature"
+
+        def __call__(self, *args: Any) -> None:
+            calls.append(args)
+
+    hook = Opaque()
+
+    class Host(WorkflowEnabled):
+        state = OrderFlow()
+        opaque = before_transition("place")(hook)
+
+    host = Host()
+    host.place(1)
+    assert calls == [(host, 1)]
 
 
 def test_statecore_exports_the_hook_decorators() -> None:

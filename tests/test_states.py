@@ -171,6 +171,7 @@ def test_state_name_accepts_every_spelling() -> None:
     assert OrderFlow.state_name(OrderFlow.wrap("paid")) == "paid"
     assert Light.Flow.state_name(Colour.GREEN) == "green"
     assert Gauge.Flow.state_name(2) == "high"
+    assert Gauge.Flow.state_name(Level.HIGH) == "high"
 
 
 def test_state_name_rejects_foreign_values() -> None:
