@@ -257,11 +257,14 @@ def _compile(cls: type[Workflow]) -> None:
             states[state.name] = state
     if not states:
         problems.append("the workflow has no states; set states = ((name, title), ...)")
-    final = set(_final_names(own.get("final_states", getattr(cls, "final_states", ())), problems))
-    for name in sorted(final - set(states)):
-        problems.append(
-            f"final_states names unknown state {name!r}{did_you_mean(name, states)}"
-        )
+    final: set[str] = set()
+    for name in _final_names(own.get("final_states", getattr(cls, "final_states", ())), problems):
+        if _is_state(name, states):
+            final.add(name)
+        else:
+            problems.append(
+                f"final_states names unknown state {name!r}{did_you_mean(name, states)}"
+            )
     states = {
         name: attrs.evolve(state, final=True) if name in final and not state.final else state
         for name, state in states.items()
