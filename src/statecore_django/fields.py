@@ -1,0 +1,414 @@
+"""Model fields that hold a workflow's state: `StateField` and its variants.
+
+Reading the field gives the state's `statecore.StateWrapper`; the object's ``__dict__``
+holds the state's name. Choices, ``max_length`` and the default come from the workflow,
+and ``deconstruct()`` leaves the derived choices and default out of migrations, so adding
+a state or a transition does not need a new migration. ``max_length`` is always written
+to migrations (it sizes the column): by default it is the longest state name, but at
+least `DEFAULT_MAX_LENGTH`, so most new states fit without a migration.
+
+Once Django has prepared a model class, `prepare_model` installs the transitions of
+every state field on it (``statecore.binding.bind``), whether or not the model also
+inherits `statecore.WorkflowEnabled`.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models.signals import class_prepared
+
+import statecore
+from statecore.binding import StateDescriptor, bind, state_descriptors
+from statecore.errors import ProtectedStateError, describe
+
+from .wrappers import install_django_behaviour
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "ForeignKeyStateField",
+    "IntegerStateField",
+    "StateField",
+    "StateFieldDescriptor",
+]
+
+#: The smallest ``max_length`` a `StateField` derives from its workflow.
+DEFAULT_MAX_LENGTH = 32
+
+
+def import_workflow(workflow: type[statecore.Workflow] | str) -> type[statecore.Workflow]:
+    """Return the workflow class named by a dotted path, or the class itself.
+
+    Args:
+        workflow: a `statecore.Workflow` subclass, or its dotted path
+            (``"shop.workflows.OrderFlow"``; nested classes allowed).
+
+    Returns:
+        The workflow class.
+
+    Raises:
+        TypeError: the value is not a workflow class with states.
+        ImportError: the path cannot be imported.
+    """
+    if isinstance(workflow, str):
+        parts = workflow.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            try:
+                target: Any = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[cut:]:
+                    target = getattr(target, attribute)
+            except AttributeError:
+                break
+            workflow = target
+            break
+        else:
+            msg = f"cannot import workflow {workflow!r}; give its full dotted path"
+            raise ImportError(msg)
+        if isinstance(workflow, str):
+            msg = f"cannot import workflow {workflow!r}; give its full dotted path"
+            raise ImportError(msg)
+    if not (isinstance(workflow, type) and issubclass(workflow, statecore.Workflow)):
+        msg = f"a state field needs a statecore.Workflow subclass, got {workflow!r}"
+        raise TypeError(msg)
+    if not isinstance(workflow.__dict__.get("_wrappers"), dict) or not workflow.states:
+        msg = f"{workflow.__qualname__} defines no states; a state field needs a complete workflow"
+        raise TypeError(msg)
+    return workflow
+
+
+def workflow_path(workflow: type[statecore.Workflow]) -> str:
+    """Return the dotted path `import_workflow` resolves back to ``workflow``."""
+    return f"{workflow.__module__}.{workflow.__qualname__}"
+
+
+def _loaders() -> frozenset[Any]:
+    """Code objects of Django's own loading paths that may set a protected field again."""
+    codes = {models.Model.refresh_from_db.__code__}
+    return frozenset(codes)
+
+
+_LOADERS = _loaders()
+
+
+class StateFieldDescriptor(StateDescriptor):
+    """The descriptor a state field puts on its model class.
+
+    Reads give the `statecore.StateWrapper` of the state named in
+    ``instance.__dict__[field.attname]``. A deferred field (``.only()``, ``.defer()``)
+    is loaded from the database on first read; an object never given a state is in the
+    workflow's initial state. On a protected field, assignment is refused once the state
+    is set, except by Django's own loading (``Model.__init__``, ``from_db``,
+    ``refresh_from_db``, deferred loading, fixtures).
+
+    Attributes:
+        field: the model field.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: StateFieldMixin, name: str, key: str) -> None:
+        """Bind ``field``'s workflow to attribute ``name``, stored at ``__dict__[key]``."""
+        super().__init__(field.workflow, name, key)
+        self.field = field
+
+    def __set__(self, instance: object, value: object) -> None:
+        """Validate and set the state (refused on a protected field once set)."""
+        values = instance.__dict__
+        if (
+            self.workflow.protected
+            and self.key in values
+            and sys._getframe(1).f_code not in _LOADERS
+        ):
+            workflow = type(self.workflow)
+            msg = (
+                f"{describe(instance)}.{self.name} is protected: it changes only through "
+                f"transitions ({', '.join(workflow.transitions.names())}); "
+                f"use statecore.testing.set_state() in tests"
+            )
+            raise ProtectedStateError(msg, instance=instance, field=self.name)
+        values[self.key] = self.field.state_name(value)
+
+    def missing(self, instance: object) -> str:
+        """Load a deferred state from the database; otherwise return the initial state."""
+        state = getattr(instance, "_state", None)
+        if state is not None and not state.adding and getattr(instance, "pk", None) is not None:
+            instance.refresh_from_db(fields=[self.field.name])  # type: ignore[attr-defined]
+            name = instance.__dict__.get(self.key)
+            if name is not None:
+                return name  # type: ignore[no-any-return]
+        return type(self.workflow).initial_state.name  # type: ignore[no-any-return]
+
+
+class StateFieldMixin:
+    """What the state fields share: the workflow, conversions, descriptor and deconstruct."""
+
+    workflow: statecore.Workflow
+    workflow_class: type[statecore.Workflow]
+    name: str
+    attname: str
+
+    def _setup(self, workflow: type[statecore.Workflow] | str, protected: bool) -> None:
+        self.workflow_class = import_workflow(workflow)
+        self.protected = protected
+        self.workflow = self.workflow_class(protected=protected)
+
+    def state_name(self, value: object) -> str:
+        """Return the state name ``value`` stands for (also an unknown stored state)."""
+        if (
+            isinstance(value, statecore.StateWrapper)
+            and not value.known
+            and value.workflow is self.workflow_class
+        ):
+            return value.name
+        return self.workflow_class.state_name(value, field=getattr(self, "name", None))
+
+    def install_descriptor(self, cls: type[models.Model], name: str) -> None:
+        """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
+        setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
+
+    def deconstruct_workflow(self, kwargs: dict[str, Any], derived: Iterable[str]) -> None:
+        """Replace derived options by the workflow's dotted path in ``kwargs``."""
+        for option in derived:
+            kwargs.pop(option, None)
+        kwargs["workflow"] = workflow_path(self.workflow_class)
+        if self.protected:
+            kwargs["protected"] = True
+
+
+class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
+    """A ``CharField`` holding the name of a workflow state.
+
+    Args:
+        workflow: the `statecore_django.Workflow` (or any `statecore.Workflow`)
+            subclass, or its dotted path.
+        protected: refuse direct assignment once the state is set; the state then
+            changes only through transitions.
+        **kwargs: ``CharField`` options. ``choices`` (the states and their titles),
+            ``default`` (the initial state) and ``max_length`` (the longest state name,
+            at least `DEFAULT_MAX_LENGTH`) are derived from the workflow when not given.
+
+    Example::
+
+        class Order(models.Model):
+            state = StateField(OrderFlow)
+
+    .. versionadded:: 0.1
+    """
+
+    description = "Workflow state"
+
+    def __init__(
+        self,
+        workflow: type[statecore.Workflow] | str,
+        protected: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Create the field; see the class docstring for the arguments."""
+        self._setup(workflow, protected)
+        states = self.workflow_class.states
+        self._derived = [option for option in ("choices", "default") if option not in kwargs]
+        kwargs.setdefault("max_length", max(DEFAULT_MAX_LENGTH, *(len(s.name) for s in states)))
+        kwargs.setdefault("choices", [(s.name, s.title) for s in states])
+        kwargs.setdefault("default", self.workflow_class.initial_state.name)
+        super().__init__(**kwargs)
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        """Add the field to ``cls`` and put the state descriptor on it."""
+        super().contribute_to_class(cls, name, **kwargs)
+        self.install_descriptor(cls, self.attname)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        """Return the field for migrations: the workflow's path, no derived options."""
+        name, _path, args, kwargs = super().deconstruct()
+        self.deconstruct_workflow(kwargs, self._derived)
+        return name, "statecore_django.fields.StateField", args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        """Keep known names; turn a stored name the workflow lacks into an unknown wrapper."""
+        if value is None or value in self.workflow_class.states:
+            return value
+        return self.workflow_class.wrap(str(value))
+
+    def to_python(self, value: Any) -> Any:
+        """Return the state name of ``value`` (a name, State, wrapper or enum member)."""
+        if value is None or (isinstance(value, str) and value in self.workflow_class.states):
+            return value
+        if isinstance(value, statecore.StateWrapper) and not value.known:
+            return value.name
+        try:
+            return self.workflow_class.state_name(value, field=self.name)
+        except statecore.InvalidStateError:
+            return value if isinstance(value, str) else str(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        """Return the stored name of ``value``."""
+        return self.to_python(super().get_prep_value(value))
+
+    def value_from_object(self, obj: models.Model) -> Any:
+        """Return the state name (for forms and serializers)."""
+        return self.to_python(getattr(obj, self.attname))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        """Return the state name (for serializers)."""
+        return str(self.value_from_object(obj))
+
+
+class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[misc]
+    """An ``IntegerField`` holding the value of a workflow state with integer values.
+
+    Every state must declare an integer ``value`` (e.g. a workflow whose ``states`` is
+    a Django ``IntegerChoices``). Reads still give the state wrapper; the object's
+    ``__dict__`` holds the state's name and the column its value.
+
+    Args:
+        workflow: the workflow class, or its dotted path.
+        protected: refuse direct assignment once the state is set.
+        **kwargs: ``IntegerField`` options; ``choices`` and ``default`` are derived.
+
+    .. versionadded:: 0.1
+    """
+
+    description = "Workflow state (integer)"
+
+    def __init__(
+        self,
+        workflow: type[statecore.Workflow] | str,
+        protected: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Create the field; see the class docstring for the arguments."""
+        self._setup(workflow, protected)
+        states = self.workflow_class.states
+        missing = [s.name for s in states if not isinstance(s.value, int)]
+        if missing:
+            msg = (
+                f"IntegerStateField needs integer state values; states of "
+                f"{self.workflow_class.__qualname__} without one: {', '.join(missing)}; "
+                f"give them values (e.g. states from an IntegerChoices) or use StateField"
+            )
+            raise TypeError(msg)
+        self._by_value = {s.value: s.name for s in states}
+        self._derived = [option for option in ("choices", "default") if option not in kwargs]
+        kwargs.setdefault("choices", [(s.value, s.title) for s in states])
+        kwargs.setdefault("default", self.workflow_class.initial_state.value)
+        super().__init__(**kwargs)
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        """Add the field to ``cls`` and put the state descriptor on it."""
+        super().contribute_to_class(cls, name, **kwargs)
+        self.install_descriptor(cls, self.attname)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        """Return the field for migrations: the workflow's path, no derived options."""
+        name, _path, args, kwargs = super().deconstruct()
+        self.deconstruct_workflow(kwargs, self._derived)
+        return name, "statecore_django.fields.IntegerStateField", args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        """Return the state name of a stored value; an unknown value as an unknown wrapper."""
+        if value is None:
+            return None
+        name = self._by_value.get(value)
+        return name if name is not None else self.workflow_class.wrap(str(value))
+
+    def to_python(self, value: Any) -> Any:
+        """Return the integer stored for ``value`` (a name, value, State, wrapper, member)."""
+        if value is None:
+            return None
+        if isinstance(value, statecore.StateWrapper) and not value.known:
+            return int(value.name)
+        if isinstance(value, int) and not isinstance(value, (bool, enum.Enum)):
+            return value
+        try:
+            name = self.workflow_class.state_name(value, field=self.name)
+        except statecore.InvalidStateError:
+            return super().to_python(value)
+        return self.workflow_class.states[name].value
+
+    def get_prep_value(self, value: Any) -> Any:
+        """Return the stored integer of ``value``."""
+        return self.to_python(value)
+
+    def value_from_object(self, obj: models.Model) -> Any:
+        """Return the state's integer value (for forms and serializers)."""
+        return self.to_python(getattr(obj, self.attname))
+
+
+class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[misc]
+    """A foreign key to a table whose rows are the states, keyed by state name.
+
+    The related model holds one row per state, with the state name as its primary key
+    (or as the unique field named by ``to_field``). Reading the attribute gives the
+    state wrapper, not the row; the column (``<name>_id``) holds the state name, so
+    the database enforces that only states present in the table are stored.
+
+    Args:
+        workflow: the workflow class, or its dotted path.
+        to: the model holding the states.
+        protected: refuse direct assignment once the state is set.
+        on_delete: what deleting a state row does; default ``models.PROTECT``.
+        **kwargs: ``ForeignKey`` options; ``default`` is the initial state.
+
+    .. versionadded:: 0.1
+    """
+
+    description = "Workflow state (foreign key)"
+
+    def __init__(
+        self,
+        workflow: type[statecore.Workflow] | str,
+        to: Any,
+        protected: bool = False,
+        on_delete: Any = models.PROTECT,
+        **kwargs: Any,
+    ) -> None:
+        """Create the field; see the class docstring for the arguments."""
+        self._setup(workflow, protected)
+        self._derived = [option for option in ("default",) if option not in kwargs]
+        kwargs.setdefault("default", self.workflow_class.initial_state.name)
+        kwargs.setdefault("related_name", "+")
+        super().__init__(to, on_delete=on_delete, **kwargs)
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        """Add the field to ``cls`` and put the state descriptor at its name."""
+        super().contribute_to_class(cls, name, **kwargs)
+        setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
+
+    def state_name(self, value: object) -> str:
+        """Return the state name of ``value``, which may also be a row of the state table."""
+        if isinstance(value, models.Model):
+            value = getattr(value, self.target_field.attname)
+        return super().state_name(value)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        """Return the field for migrations: the workflow's path, no derived default."""
+        name, _path, args, kwargs = super().deconstruct()
+        self.deconstruct_workflow(kwargs, self._derived)
+        return name, "statecore_django.fields.ForeignKeyStateField", args, kwargs
+
+
+def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
+    """Install the transitions of a model's state fields once Django prepared the class.
+
+    Connected to ``class_prepared``; models without a state field are left alone.
+    """
+    descriptors = state_descriptors(sender)
+    if not any(isinstance(d, StateFieldDescriptor) for d in descriptors.values()):
+        return
+    bind(sender, descriptors)
+    install_django_behaviour(sender, descriptors)
+
+
+class_prepared.connect(prepare_model, dispatch_uid="statecore_django.prepare_model")

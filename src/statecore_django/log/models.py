@@ -1,0 +1,38 @@
+"""`TransitionLog`: the ready, concrete transition log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from statecore_django.models import GenericTransitionLog
+
+__all__ = ["TransitionLog"]
+
+
+class TransitionLog(GenericTransitionLog):
+    """One row per transition of any object, with the user and an optional reason.
+
+    ``user`` and ``reason`` come from the transition call's keyword arguments
+    (``order.cancel(user=request.user, reason="out of stock")``) or, for ``user``, from
+    ``as_user()``.
+
+    .. versionadded:: 0.1
+    """
+
+    EXTRA_LOG_ATTRIBUTES = (("user", "user", None), ("reason", "reason", ""))
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="user",
+    )
+    reason = models.TextField("reason", blank=True, default="")
+
+    class Meta(GenericTransitionLog.Meta):
+        """Stored in the ``statecore_log`` app."""
+
+        app_label = "statecore_log"

@@ -1,0 +1,220 @@
+"""Abstract transition log models, in the style of django_xworkflows.
+
+- `BaseTransitionLog`: one row per transition (``transition``, ``from_state``,
+  ``to_state``, ``timestamp``); subclasses say how the row points at the object.
+- `GenericTransitionLog`: points at any object through a generic foreign key whose
+  object id is stored as text, so integer, UUID and string primary keys all work.
+- `BaseLastTransitionLog` / `GenericLastTransitionLog`: one row per object, updated by
+  each transition (the last one).
+
+``EXTRA_LOG_ATTRIBUTES`` lists ``(model_field, kwarg_name, default)`` triples: each model
+field takes the value of the transition call's keyword argument (``order.pay(user=u)``;
+a user given with ``as_user()`` counts as ``user=``), or the default.
+
+The concrete `statecore_django.log.models.TransitionLog` is ready to use.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+__all__ = [
+    "BaseLastTransitionLog",
+    "BaseTransitionLog",
+    "GenericLastTransitionLog",
+    "GenericTransitionLog",
+]
+
+
+class BaseTransitionLog(models.Model):
+    """Abstract log of transitions: one row per transition.
+
+    Subclasses link the row to the object: set ``MODIFIED_OBJECT_FIELD`` to the name of
+    a foreign key to the model, or override `link_values` (as `GenericTransitionLog`
+    does).
+
+    Attributes:
+        transition: the transition's name (empty for a creation).
+        from_state: the state left (empty for a creation).
+        to_state: the state entered.
+        timestamp: when the transition ran.
+
+    .. versionadded:: 0.1
+    """
+
+    #: ``(model_field, kwarg_name, default)`` triples copied from the transition's kwargs.
+    EXTRA_LOG_ATTRIBUTES: ClassVar[tuple[tuple[str, str, Any], ...]] = ()
+    #: The foreign key to the logged object (for a log of a single model).
+    MODIFIED_OBJECT_FIELD: ClassVar[str] = ""
+
+    transition = models.CharField("transition", max_length=255, db_index=True)
+    from_state = models.CharField("from state", max_length=255, db_index=True)
+    to_state = models.CharField("to state", max_length=255, db_index=True)
+    timestamp = models.DateTimeField("performed at", default=timezone.now, db_index=True)
+
+    class Meta:
+        """Abstract; newest first."""
+
+        abstract = True
+        ordering = ("-timestamp", "-id")
+        verbose_name = "transition log entry"
+        verbose_name_plural = "transition log entries"
+
+    def __str__(self) -> str:
+        """Say the transition and the states, e.g. ``pay: placed -> paid``."""
+        return f"{self.transition or 'created'}: {self.from_state or '-'} -> {self.to_state}"
+
+    @classmethod
+    def link_values(cls, modified_object: models.Model) -> dict[str, Any]:
+        """Return the field values that link a row to ``modified_object``."""
+        if not cls.MODIFIED_OBJECT_FIELD:
+            msg = (
+                f"{cls.__qualname__} does not say how to point at the logged object; set "
+                f"MODIFIED_OBJECT_FIELD to a foreign key's name or inherit GenericTransitionLog"
+            )
+            raise TypeError(msg)
+        return {cls.MODIFIED_OBJECT_FIELD: modified_object}
+
+    @classmethod
+    def extra_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Return the ``EXTRA_LOG_ATTRIBUTES`` values taken from a transition's kwargs."""
+        return {
+            field: kwargs.get(kwarg, default) for field, kwarg, default in cls.EXTRA_LOG_ATTRIBUTES
+        }
+
+    @classmethod
+    def log_transition(
+        cls,
+        transition: str,
+        from_state: str,
+        to_state: str,
+        modified_object: models.Model,
+        **kwargs: Any,
+    ) -> BaseTransitionLog:
+        """Write and return the row of one transition (one INSERT).
+
+        Args:
+            transition: the transition's name.
+            from_state: the state left.
+            to_state: the state entered.
+            modified_object: the object.
+            **kwargs: the transition call's keyword arguments.
+        """
+        return cls._default_manager.create(
+            transition=transition,
+            from_state=from_state,
+            to_state=to_state,
+            **cls.link_values(modified_object),
+            **cls.extra_values(kwargs),
+        )
+
+
+class GenericTransitionLog(BaseTransitionLog):
+    """Abstract log of transitions of any model, through a generic foreign key.
+
+    ``object_id`` is text, so integer, UUID and string primary keys all fit; use
+    `for_object` to find the rows of one object.
+
+    .. versionadded:: 0.1
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name="content type"
+    )
+    object_id = models.CharField("object id", max_length=255, db_index=True)
+    modified_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta(BaseTransitionLog.Meta):
+        """Abstract."""
+
+        abstract = True
+        indexes = (models.Index(fields=("content_type", "object_id")),)
+
+    @classmethod
+    def link_values(cls, modified_object: models.Model) -> dict[str, Any]:
+        """Return the content type and the primary key (as text) of ``modified_object``."""
+        return _generic_link(modified_object)
+
+    @classmethod
+    def for_object(cls, modified_object: models.Model) -> models.QuerySet[Any]:
+        """Return the rows of ``modified_object``, newest first."""
+        return cls._default_manager.filter(**cls.link_values(modified_object))
+
+
+class BaseLastTransitionLog(BaseTransitionLog):
+    """Abstract log that keeps only the last transition of each object (one row each).
+
+    .. versionadded:: 0.1
+    """
+
+    class Meta(BaseTransitionLog.Meta):
+        """Abstract."""
+
+        abstract = True
+
+    @classmethod
+    def log_transition(
+        cls,
+        transition: str,
+        from_state: str,
+        to_state: str,
+        modified_object: models.Model,
+        **kwargs: Any,
+    ) -> BaseTransitionLog:
+        """Create or update the object's row with this transition."""
+        row, _created = cls._default_manager.update_or_create(
+            **cls.link_values(modified_object),
+            defaults={
+                "transition": transition,
+                "from_state": from_state,
+                "to_state": to_state,
+                "timestamp": timezone.now(),
+                **cls.extra_values(kwargs),
+            },
+        )
+        return row  # type: ignore[no-any-return]
+
+
+class GenericLastTransitionLog(BaseLastTransitionLog):
+    """Abstract last-transition log of any model (one row per object, generic key).
+
+    .. versionadded:: 0.1
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name="content type"
+    )
+    object_id = models.CharField("object id", max_length=255)
+    modified_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta(BaseLastTransitionLog.Meta):
+        """Abstract; one row per object."""
+
+        abstract = True
+        constraints = (
+            models.UniqueConstraint(
+                fields=("content_type", "object_id"), name="%(app_label)s_%(class)s_object"
+            ),
+        )
+
+    @classmethod
+    def link_values(cls, modified_object: models.Model) -> dict[str, Any]:
+        """Return the content type and the primary key (as text) of ``modified_object``."""
+        return _generic_link(modified_object)
+
+    @classmethod
+    def for_object(cls, modified_object: models.Model) -> models.QuerySet[Any]:
+        """Return the row of ``modified_object`` (empty before its first transition)."""
+        return cls._default_manager.filter(**cls.link_values(modified_object))
+
+
+def _generic_link(modified_object: models.Model) -> dict[str, Any]:
+    return {
+        "content_type": ContentType.objects.get_for_model(modified_object),
+        "object_id": str(modified_object.pk),
+    }

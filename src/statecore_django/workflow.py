@@ -1,0 +1,133 @@
+"""`Workflow` for Django models: transactional transitions, saving, logging, permissions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.apps import apps
+
+import statecore
+
+from . import conf
+from .wrappers import TransactionalImplementationWrapper
+
+if TYPE_CHECKING:
+    from django.db import models
+
+__all__ = ["Workflow"]
+
+_FROM_SETTINGS = "<STATECORE_LOG_MODEL>"
+
+
+class Workflow(statecore.Workflow):
+    """Base class of workflows stored in a Django model field.
+
+    Subclass it exactly like `statecore.Workflow`; on top, every transition runs in a
+    database transaction, saves the object and writes a log row (see
+    `TransactionalImplementationWrapper`).
+
+    Class attributes:
+
+    - ``log_model``: the ``"app_label.ModelName"`` of the log (a subclass of
+      `statecore_django.models.BaseTransitionLog`), or ``None`` for no log. Default: the
+      ``STATECORE_LOG_MODEL`` setting, read when a transition runs.
+    - ``locking``: ``"none"``, ``"optimistic"`` or ``"pessimistic"``. Default: the
+      ``STATECORE_LOCKING`` setting (``"none"``).
+    - ``log_creation``: also log the creation of an object (a row with an empty
+      ``transition`` and ``from_state``). Default False.
+    - ``object_permissions``: check permission names with ``user.has_perm(name, obj)``
+      (for object-permission backends such as django-guardian) as well as
+      ``user.has_perm(name)``. Default False.
+
+    .. versionadded:: 0.1
+    """
+
+    implementation_class = TransactionalImplementationWrapper
+    log_model: ClassVar[str | None] = _FROM_SETTINGS
+    locking: ClassVar[str | None] = None
+    log_creation: ClassVar[bool] = False
+    object_permissions: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Compile the workflow and check its ``locking`` mode."""
+        super().__init_subclass__(**kwargs)
+        if cls.locking is not None and cls.locking not in conf.LOCKING_MODES:
+            msg = (
+                f"{cls.__qualname__}.locking is {cls.locking!r}; "
+                f"use one of {', '.join(map(repr, conf.LOCKING_MODES))}"
+            )
+            raise statecore.WorkflowDefinitionError(cls, [msg])
+
+    def get_log_model(self) -> type[models.Model] | None:
+        """Return the log model class, or None when this workflow does not log."""
+        label = self.log_model
+        if label == _FROM_SETTINGS:
+            label = conf.log_model_label()
+        if not label:
+            return None
+        if isinstance(label, str):
+            return apps.get_model(label)
+        return label  # a model class
+
+    def log_transition(
+        self,
+        transition: statecore.Transition,
+        from_state: statecore.State,
+        instance: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        """Write the log row of a transition that just ran (after the object was saved).
+
+        The log model's ``EXTRA_LOG_ATTRIBUTES`` pick their values from ``kwargs`` (the
+        transition call's keyword arguments, plus ``user`` from ``as_user()``).
+        """
+        model = self.get_log_model()
+        if model is None:
+            return
+        model.log_transition(  # type: ignore[attr-defined]
+            transition=transition.name,
+            from_state=from_state.name,
+            to_state=self._current(instance),
+            modified_object=instance,
+            **kwargs,
+        )
+
+    def log_created(self, instance: Any, field: str) -> None:
+        """Write the log row of an object's creation (``log_creation = True``).
+
+        Args:
+            instance: the object just inserted.
+            field: its state field.
+        """
+        model = self.get_log_model()
+        if model is None:
+            return
+        model.log_transition(  # type: ignore[attr-defined]
+            transition="",
+            from_state="",
+            to_state=getattr(instance, field).name,
+            modified_object=instance,
+        )
+
+    def check_permission(self, transition: statecore.Transition, instance: Any, user: Any) -> bool:
+        """Tell whether ``user`` may run ``transition`` on ``instance``.
+
+        A permission name is checked with ``user.has_perm(name)``, and with
+        ``object_permissions = True`` also ``user.has_perm(name, instance)``; a callable
+        is called as ``permission(instance, user)``.
+        """
+        permission = transition.permission
+        if isinstance(permission, str) and self.object_permissions:
+            has_perm = getattr(user, "has_perm", None)
+            if has_perm is None:
+                return False
+            return bool(has_perm(permission) or has_perm(permission, instance))
+        return super().check_permission(transition, instance, user)
+
+    def _current(self, instance: Any) -> str:
+        for name, workflow in type(instance)._workflows.items():
+            if workflow is self:
+                return str(getattr(instance, name).name)
+        msg = f"{type(self).__qualname__} is not a workflow of {type(instance).__qualname__}"
+        raise LookupError(msg)

@@ -1,0 +1,461 @@
+"""The transactional, template-safe implementation wrapper of Django state fields.
+
+`TransactionalImplementationWrapper` runs one transition inside
+``transaction.atomic(using=<write alias>)``: the checks, the hooks, the implementation,
+the save, the log row and the signals. On any exception the transaction (a savepoint
+when one is already open) is rolled back, the in-memory object is restored to what it
+was before the call (its state and every other field), `transition_failed` is sent and
+the exception propagates.
+
+Saving a saved object is one ``UPDATE`` of the changed concrete fields (the state field,
+fields the transition changed, and ``auto_now`` fields), through the model's base
+manager: ``Model.save()`` is not called and ``pre_save``/``post_save`` are not sent
+(listen to `post_transition`). An object without a primary key yet is saved with an
+ordinary ``save()``. A row deleted meanwhile is never re-inserted: the transition raises
+`statecore.ConcurrentTransition`.
+
+Locking (``Workflow.locking``):
+
+``"none"``
+    ``UPDATE ... WHERE pk = ...``: the last writer wins.
+``"optimistic"``
+    ``UPDATE ... WHERE pk = ... AND state = <source>``; no row updated raises
+    `statecore.ConcurrentTransition` (another process moved the state, or deleted the row).
+``"pessimistic"``
+    ``SELECT ... FOR UPDATE`` of the state when the transaction starts, compared with the
+    in-memory state (a difference raises `statecore.ConcurrentTransition`: reload the
+    object), then the ``UPDATE``.
+
+Database errors that mean "conflict" (PostgreSQL serialization failure 40001, deadlock
+40P01, lock not available 55P03; MariaDB/MySQL 1020 record changed, 1213 deadlock, 1205
+lock wait timeout) are raised as `statecore.ConcurrentTransition`, with the database
+error as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from django.db import DatabaseError, router, transaction
+
+import statecore
+from statecore.binding import StateDescriptor, TransitionMethod
+from statecore.errors import describe
+from statecore.implementation import ImplementationWrapper, TransitionBinding
+
+from . import conf
+from .signals import post_transition, pre_transition, transition_failed
+
+if TYPE_CHECKING:
+    from django.db import models
+
+__all__ = ["TransactionalImplementationWrapper", "install_django_behaviour"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: SQLSTATE codes of PostgreSQL conflicts.
+POSTGRESQL_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
+#: Error numbers of MariaDB/MySQL conflicts.
+MYSQL_CONFLICTS = frozenset({1020, 1205, 1213})
+
+
+class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
+    """Runs a transition of a Django model in one database transaction, then saves and logs.
+
+    Calling it accepts two reserved keyword arguments, which the implementation and
+    hooks do not see:
+
+    - ``save=False``: do not write the object (the state changes in memory only);
+    - ``log=False``: do not write the log row.
+
+    Templates never call it (``do_not_call_in_templates``) and treat it as altering data
+    (``alters_data``).
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_alias", "_log", "_on_error", "_save", "_snapshot")
+
+    alters_data = True
+    do_not_call_in_templates = True
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run the transition in a transaction; see the class and module docs.
+
+        Raises:
+            InvalidTransitionError: not available from the current state.
+            ForbiddenTransition: a condition or check hook refused it.
+            TransitionPermissionDenied: the wrapper's user lacks the permission.
+            ConcurrentTransition: another process changed the state or deleted the row,
+                or the database reported a conflict.
+        """
+        self._save = bool(kwargs.pop("save", True))
+        self._log = bool(kwargs.pop("log", True))
+        self._on_error = None
+        instance = self.instance
+        alias = router.db_for_write(type(instance), instance=instance)
+        self._alias = alias
+        snapshot = _snapshot(instance)
+        self._snapshot = snapshot
+        source = self.binding.descriptor.raw(instance)
+        try:
+            with transaction.atomic(using=alias):
+                if self._save and self._locking() == "pessimistic" and _is_saved(instance):
+                    self._lock(source)
+                return super().__call__(*args, **kwargs)
+        except BaseException as exc:
+            _restore(instance, snapshot)
+            error = self._conflict(exc, source)
+            if self._on_error is not None:
+                self._persist_on_error(source, exc, args, kwargs)
+            elif _is_after_commit_state(exc):
+                _note(
+                    exc,
+                    f"statecore_django: the transaction was rolled back; {describe(instance)} "
+                    f"is back in state {source!r}.",
+                )
+            self._send_failed(source, error or exc, args, kwargs)
+            if error is not None:
+                raise error from exc
+            raise
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def commit_state(
+        self, source: str, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Set the state, save the object (unless ``save=False``), log, send the signal.
+
+        Args:
+            source: the state the object leaves.
+            target: the state it enters.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
+        binding = self.binding
+        instance = self.instance
+        descriptor = binding.descriptor
+        instance.__dict__[descriptor.key] = target
+        field = getattr(descriptor, "field", None)
+        if field is not None and field.is_relation and field.is_cached(instance):
+            field.delete_cached_value(instance)
+        if self._save and field is not None:
+            self._write(field, source)
+        workflow = descriptor.workflow
+        if self._log and binding.logs and not (self._save is False and _no_pk(instance)):
+            log_kwargs = kwargs
+            if self.user is not None and "user" not in kwargs:
+                log_kwargs = {**kwargs, "user": self.user}
+            workflow.log_transition(
+                binding.transition, workflow.states[source], instance, *args, **log_kwargs
+            )
+        model = type(instance)
+        if post_transition.has_listeners(model):
+            states = type(workflow).states
+            post_transition.send(
+                sender=model,
+                instance=instance,
+                transition=binding.transition,
+                source=states[source],
+                target=states[target],
+                field=descriptor.name,
+                args=args,
+                kwargs=kwargs,
+                user=self.user,
+            )
+
+    def _write(self, field: models.Field[Any, Any], source: str) -> None:
+        """Save the object: one UPDATE of the changed fields, or save() when unsaved."""
+        instance = self.instance
+        alias = self._alias
+        if not _is_saved(instance):
+            instance.save(using=alias)
+            return
+        values: dict[type[models.Model], dict[str, Any]] = {}
+        for changed in _changed_fields(instance, self._snapshot[0], field):
+            owner = changed.model._meta.concrete_model
+            if getattr(changed, "auto_now", False):
+                value = changed.pre_save(instance, False)
+            else:
+                value = instance.__dict__[changed.attname]
+            values.setdefault(owner, {})[changed.attname] = value
+        state_owner = field.model._meta.concrete_model
+        manager = state_owner._base_manager.using(alias)
+        query = manager.filter(pk=instance.pk)
+        if self._locking() == "optimistic":
+            query = query.filter(**{field.attname: source})
+        if not query.update(**values.pop(state_owner)):
+            actual = manager.filter(pk=instance.pk).values_list(field.attname, flat=True)
+            found = [str(value) for value in actual]
+            raise self._stale(source, found[0] if found else None)
+        for owner, changes in values.items():
+            owner._base_manager.using(alias).filter(pk=instance.pk).update(**changes)
+
+    def _lock(self, source: str) -> None:
+        """Lock the row (SELECT ... FOR UPDATE) and check that it is still in ``source``."""
+        field = self.binding.descriptor.field  # type: ignore[attr-defined]
+        owner = field.model._meta.concrete_model
+        rows = (
+            owner._base_manager.using(self._alias)
+            .select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list(field.attname, flat=True)
+        )
+        found = [str(value) for value in rows]
+        actual = found[0] if found else None
+        if actual != source:
+            raise self._stale(source, actual)
+
+    def _locking(self) -> str:
+        mode = getattr(self.binding.descriptor.workflow, "locking", None)
+        return mode if mode is not None else conf.locking()
+
+    # -- failures -------------------------------------------------------------------------
+
+    def _stale(self, source: str, actual: str | None) -> statecore.ConcurrentTransition:
+        transition = self.binding.transition.name
+        instance = self.instance
+        if actual is None:
+            what = "its row no longer exists in the database"
+        else:
+            what = f"the database holds state {actual!r}"
+        message = (
+            f"{describe(instance)} was in state {source!r} in memory but {what}, so "
+            f"transition {transition!r} was not applied; reload the object "
+            f"(refresh_from_db()) and decide again"
+        )
+        return statecore.ConcurrentTransition(
+            message, transition=transition, instance=instance, expected=source, actual=actual
+        )
+
+    def _conflict(self, exc: BaseException, source: str) -> statecore.ConcurrentTransition | None:
+        """Return the ConcurrentTransition a database conflict error stands for, if it is one."""
+        if not isinstance(exc, DatabaseError) or not is_conflict(exc):
+            return None
+        transition = self.binding.transition.name
+        message = (
+            f"transition {transition!r} of {describe(self.instance)} conflicted with another "
+            f"transaction ({exc}); it was rolled back: reload the object and try again"
+        )
+        return statecore.ConcurrentTransition(
+            message, transition=transition, instance=self.instance, expected=source, actual=None
+        )
+
+    def _enter_on_error(
+        self,
+        source: str,
+        on_error: str,
+        exc: BaseException,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        # The transaction is about to roll back: enter on_error after it, in a new one.
+        self._on_error = on_error
+
+    def _persist_on_error(
+        self, source: str, exc: BaseException, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        on_error = self._on_error
+        instance = self.instance
+        snapshot = _snapshot(instance)
+        self._snapshot = snapshot
+        try:
+            with transaction.atomic(using=self._alias):
+                self.commit_state(source, on_error, args, kwargs)  # type: ignore[arg-type]
+        except BaseException as failure:
+            _restore(instance, snapshot)
+            _note(
+                exc,
+                f"statecore_django: entering state {on_error!r} (on_error) failed too: "
+                f"{failure!r}; {describe(instance)} stays in state {source!r}.",
+            )
+            return
+        _note(
+            exc,
+            f"statecore_django: the transaction was rolled back, then {describe(instance)} "
+            f"entered state {on_error!r} (on_error of transition "
+            f"{self.binding.transition.name!r}).",
+        )
+
+    def _send_failed(
+        self, source: str, exc: BaseException, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        model = type(self.instance)
+        if not transition_failed.has_listeners(model):
+            return
+        binding = self.binding
+        states = type(binding.descriptor.workflow).states
+        target = binding.transition.target
+        transition_failed.send(
+            sender=model,
+            instance=self.instance,
+            transition=binding.transition,
+            source=states[source] if source in states else statecore.State(source),
+            target=states[target] if target is not None else None,
+            field=binding.descriptor.name,
+            args=args,
+            kwargs=kwargs,
+            user=self.user,
+            exception=exc,
+        )
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Tell whether a database error is a concurrency conflict (serialization, deadlock, lock).
+
+    Args:
+        exc: a Django ``DatabaseError`` (its ``__cause__`` is the driver's error).
+
+    Returns:
+        True for PostgreSQL 40001/40P01/55P03 and MariaDB/MySQL 1020/1205/1213.
+    """
+    cause = exc.__cause__ if exc.__cause__ is not None else exc
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if code is not None:
+        return code in POSTGRESQL_CONFLICTS
+    args = getattr(cause, "args", ())
+    return bool(args) and args[0] in MYSQL_CONFLICTS
+
+
+# -- the object's memory ----------------------------------------------------------------------
+
+_Snapshot = tuple[dict[str, Any], bool, Any]
+
+
+def _snapshot(instance: Any) -> _Snapshot:
+    """Copy what a failed transition must restore: ``__dict__`` and the saved/database flags."""
+    values = {
+        key: copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+        for key, value in instance.__dict__.items()
+        if key != "_state"
+    }
+    state = instance._state
+    return values, state.adding, state.db
+
+
+def _restore(instance: Any, snapshot: _Snapshot) -> None:
+    values, adding, db = snapshot
+    current = instance.__dict__
+    state = current["_state"]
+    current.clear()
+    current.update(values)
+    current["_state"] = state
+    state.adding = adding
+    state.db = db
+
+
+def _is_saved(instance: Any) -> bool:
+    return not instance._state.adding and instance.pk is not None
+
+
+def _no_pk(instance: Any) -> bool:
+    return instance.pk is None
+
+
+def _changed_fields(
+    instance: Any, before: dict[str, Any], state_field: models.Field[Any, Any]
+) -> list[models.Field[Any, Any]]:
+    """The concrete fields to write: the state, changed values, and ``auto_now`` fields."""
+    values = instance.__dict__
+    changed = []
+    for field in instance._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        attname = field.attname
+        if (
+            field is state_field
+            or getattr(field, "auto_now", False)
+            or (attname in values and (attname not in before or before[attname] != values[attname]))
+        ):
+            changed.append(field)
+    return changed
+
+
+def _is_after_commit_state(exc: BaseException) -> bool:
+    notes = getattr(exc, "__notes__", ())
+    return any("was applied" in note for note in notes)
+
+
+def _note(exc: BaseException, note: str) -> None:
+    add_note = getattr(exc, "add_note", None)
+    if add_note is not None:
+        add_note(note)
+
+
+# -- binding ------------------------------------------------------------------------------------
+
+
+def install_django_behaviour(
+    cls: type[models.Model], descriptors: dict[str, StateDescriptor]
+) -> None:
+    """Make the transitions just bound on a model class Django-aware.
+
+    Every transition gets the transactional wrapper (even with a plain
+    `statecore.Workflow`) and sends `pre_transition` before its first before-hook; the
+    class gets ``get_available_<field>_transitions(user=None)`` per state field, and
+    ``post_save`` logs creations for workflows with ``log_creation = True``.
+    """
+    seen: set[int] = set()
+    for value in list(vars(cls).values()):
+        if not isinstance(value, TransitionMethod) or value.binding is None:
+            continue
+        if value.binding.owner is not cls or id(value.binding) in seen:
+            continue
+        seen.add(id(value.binding))
+        if not issubclass(value.wrapper_class, TransactionalImplementationWrapper):
+            value.wrapper_class = TransactionalImplementationWrapper
+        _prepare_binding(value.binding)
+    for name in descriptors:
+        method = f"get_available_{name}_transitions"
+        if method not in vars(cls):
+            setattr(cls, method, _available_method(name))
+    if any(getattr(d.workflow, "log_creation", False) for d in descriptors.values()):
+        from django.db.models.signals import post_save
+
+        post_save.connect(
+            _log_creation, sender=cls, weak=False, dispatch_uid=f"statecore_django:{cls!r}"
+        )
+
+
+def _prepare_binding(binding: TransitionBinding) -> None:
+    def send(instance: Any, *args: Any, event: statecore.TransitionEvent, **kwargs: Any) -> None:
+        pre_transition.send(
+            sender=type(instance),
+            instance=instance,
+            transition=event.transition,
+            source=event.source,
+            target=event.target,
+            field=event.field,
+            args=args,
+            kwargs=kwargs,
+            user=event.user,
+        )
+
+    binding.pre = {source: ((send, True), *calls) for source, calls in binding.pre.items()}
+    binding.needs_event = True
+    # Recompute what the binding derives from its hooks, then take it off the core's
+    # fast paths: every Django transition commits through commit_state().
+    binding.__attrs_post_init__()
+    binding.assigns = False
+    binding.direct = frozenset()
+
+
+def _available_method(field: str) -> Any:
+    def available(self: Any, user: Any = None) -> list[ImplementationWrapper[Any, Any]]:
+        return statecore.available_transitions(self, field=field, user=user)
+
+    available.__name__ = f"get_available_{field}_transitions"
+    available.__doc__ = (
+        f"Return the transitions of {field!r} that can run now (for ``user`` when given)."
+    )
+    return available
+
+
+def _log_creation(sender: type[models.Model], instance: Any, created: bool, **kwargs: Any) -> None:
+    if not created or kwargs.get("raw"):
+        return
+    for name, workflow in type(instance)._workflows.items():
+        if getattr(workflow, "log_creation", False):
+            workflow.log_created(instance, name)

@@ -1,0 +1,83 @@
+"""Configure Django for the adapter's tests, and skip them when the database is unreachable.
+
+``pytest tests/django`` needs nothing else: the settings module is
+``tests.django.settings`` (see it for ``STATECORE_TEST_DB``). When the chosen database
+server does not answer, every test here is skipped with the reason (and
+``tests/conftest.py`` turns those skips into failures when ``CI=true``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.django.settings")
+
+
+def _unreachable() -> str | None:
+    """Return why the configured database cannot be reached, or None when it answers."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    try:
+        if engine == "postgresql":
+            import psycopg
+
+            psycopg.connect(
+                host=database["HOST"],
+                port=int(database["PORT"]),
+                user=database["USER"],
+                password=database["PASSWORD"] or None,
+                dbname=database["NAME"],
+                connect_timeout=5,
+            ).close()
+        elif engine == "mysql":
+            import MySQLdb
+
+            MySQLdb.connect(
+                host=database["HOST"],
+                port=int(database["PORT"]),
+                user=database["USER"],
+                password=database["PASSWORD"],
+                database=database["NAME"],
+                connect_timeout=5,
+            ).close()
+    except Exception as exc:  # any failure to connect means: cannot run here
+        return (
+            f"STATECORE_TEST_DB={os.environ.get('STATECORE_TEST_DB', 'sqlite')}: cannot connect "
+            f"to {engine} at {database['HOST']}:{database['PORT']} ({exc})"
+        )
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Set Django up when pytest-django has not (this conftest loaded late)."""
+    from django.apps import apps
+
+    import django
+
+    if not apps.ready:
+        django.setup()
+    config.stash[_REASON] = _unreachable()
+
+
+_REASON = pytest.StashKey[str | None]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip every test of this directory when the database cannot be reached."""
+    reason = config.stash.get(_REASON, None)
+    if reason is None:
+        return
+    mark = pytest.mark.skip(reason=reason)
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(mark)

@@ -1,0 +1,177 @@
+"""Models of the test app: one per binding style, storage variant and log kind."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.db import models
+
+import statecore
+import statecore_django
+from statecore_django.models import GenericLastTransitionLog, GenericTransitionLog
+
+from .workflows import (
+    AuditedFlow,
+    LastLoggedFlow,
+    OptimisticOrderFlow,
+    OrderFlow,
+    PessimisticOrderFlow,
+    PlainFlow,
+    PriorityFlow,
+    PublicationFlow,
+    UnloggedOrderFlow,
+)
+
+
+class Order(models.Model):
+    """An order with a state field alone (no mixin) and some implementations."""
+
+    state = statecore_django.StateField(OrderFlow)
+    amount = models.IntegerField(default=0)
+    note = models.CharField(max_length=100, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        permissions = (("approve_order", "Can approve orders"),)
+
+    @statecore.transition()
+    def pay(self, amount: int = 0, **kwargs: Any) -> None:
+        self.amount = amount
+
+    @statecore.transition()
+    def charge(self, fail: bool = False, **kwargs: Any) -> None:
+        self.note = "charging"
+        if fail:
+            msg = "card declined"
+            raise RuntimeError(msg)
+
+
+class OptimisticOrder(models.Model):
+    state = statecore_django.StateField(OptimisticOrderFlow)
+    amount = models.IntegerField(default=0)
+
+    @statecore.transition()
+    def pay(self, amount: int = 0) -> None:
+        self.amount = amount
+
+
+class PessimisticOrder(models.Model):
+    state = statecore_django.StateField(PessimisticOrderFlow)
+    amount = models.IntegerField(default=0)
+
+
+class UnloggedOrder(models.Model):
+    state = statecore_django.StateField(UnloggedOrderFlow)
+
+
+class ProtectedOrder(models.Model):
+    state = statecore_django.StateField(OrderFlow, protected=True)
+    note = models.CharField(max_length=100, blank=True, default="")
+
+
+class Ticket(statecore.WorkflowEnabled, models.Model):
+    """xworkflows style: the WorkflowEnabled mixin, a hook and a transition."""
+
+    state = statecore_django.StateField(OrderFlow)
+    seen: ClassVar[list[str]] = []
+
+    @statecore.transition()
+    def place(self) -> str:
+        return "placed!"
+
+    @statecore.after_transition("place")
+    def remember(self, result: str, *args: Any, **kwargs: Any) -> None:
+        Ticket.seen.append(result)
+
+
+class AbstractDocument(models.Model):
+    state = statecore_django.StateField(OrderFlow)
+    title = models.CharField(max_length=50, default="")
+
+    class Meta:
+        abstract = True
+
+    @statecore.transition()
+    def place(self) -> None:
+        self.title = "placed"
+
+
+class Document(AbstractDocument):
+    """Concrete child of an abstract model with a state field."""
+
+
+class SpecialOrder(Order):
+    """Multi-table child of Order."""
+
+    priority = models.IntegerField(default=0)
+
+    @statecore.transition()
+    def ship(self) -> None:
+        self.priority = 9
+
+
+class ProxyOrder(Order):
+    """Proxy of Order."""
+
+    class Meta:
+        proxy = True
+
+
+class Task(models.Model):
+    priority = statecore_django.IntegerStateField(PriorityFlow)
+
+
+class PublicationState(models.Model):
+    """The table whose rows are the states of PublicationFlow."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+
+
+class Article(models.Model):
+    state = statecore_django.ForeignKeyStateField(PublicationFlow, to=PublicationState)
+
+
+class Switch(models.Model):
+    """A plain statecore.Workflow on a state field."""
+
+    state = statecore_django.StateField(PlainFlow)
+
+
+class UUIDItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    state = statecore_django.StateField(OrderFlow)
+
+
+class SlugItem(models.Model):
+    slug = models.CharField(max_length=30, primary_key=True)
+    state = statecore_django.StateField(OrderFlow)
+
+
+class Application(models.Model):
+    state = statecore_django.StateField(AuditedFlow)
+
+
+class Issue(models.Model):
+    state = statecore_django.StateField(LastLoggedFlow)
+
+
+class AuditLog(GenericTransitionLog):
+    """A custom log with extra attributes taken from transition kwargs."""
+
+    EXTRA_LOG_ATTRIBUTES = (
+        ("user", "user", None),
+        ("client", "client", ""),
+        ("ip", "ip", None),
+    )
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client = models.CharField(max_length=50, blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+
+class LastLog(GenericLastTransitionLog):
+    """One row per object: its last transition."""
