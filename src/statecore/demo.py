@@ -204,7 +204,7 @@ def _explain(order: Order, name: str) -> None:
     print(f"order.{name}.explain()")
     availability = getattr(order, name).explain()
     for reason in availability.reasons:
-        say("not available", f"{reason.kind}: {reason.message}")
+        say("not available", reason.message)
 
 
 def _describe_workflow() -> None:
