@@ -21,6 +21,7 @@ from .binding import (
     TransitionMethod,
     WorkflowEnabled,
     available_transitions,
+    get_transition,
     transition,
 )
 from .errors import (
@@ -84,6 +85,7 @@ __all__ = [
     "after_transition",
     "available_transitions",
     "before_transition",
+    "get_transition",
     "on_enter_state",
     "on_leave_state",
     "transition",

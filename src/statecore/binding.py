@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .errors import ProtectedStateError, WorkflowDefinitionError, describe
+from .errors import ProtectedStateError, UnknownTransitionError, WorkflowDefinitionError, describe
 from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
 from .implementation import Guard, HookCall, ImplementationWrapper, TransitionBinding, wants_event
 from .states import StateWrapper
@@ -30,6 +30,7 @@ __all__ = [
     "TransitionMethod",
     "WorkflowEnabled",
     "available_transitions",
+    "get_transition",
     "transition",
 ]
 
@@ -450,8 +451,6 @@ def _binding(
     after = calls(select(HookKind.AFTER, transition_.name))
     pre = {source: before + calls(select(HookKind.LEAVE, source)) for source in transition_.source}
     targets = [*transition_.targets]
-    if transition_.on_error is not None:
-        targets.append(transition_.on_error)
     post = {target: calls(select(HookKind.ENTER, target)) + after for target in targets}
     needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
     return TransitionBinding(
@@ -511,3 +510,49 @@ def available_transitions(
             if wrapper.is_available(user=user):
                 result.append(wrapper if user is None else wrapper.as_user(user))
     return result
+
+
+def get_transition(
+    instance: object, name: str, *, field: str | None = None
+) -> ImplementationWrapper[Any, Any]:
+    """Return the transition named ``name`` bound to ``instance``, e.g. from a URL or a form.
+
+    Args:
+        instance: a `WorkflowEnabled` object.
+        name: the transition's name (not the name of a renamed method).
+        field: the state attribute, when several workflows have such a transition.
+
+    Returns:
+        The bound transition, ready to call or to ask ``is_available()``.
+
+    Raises:
+        UnknownTransitionError: no workflow of the object has that transition, or
+            several do and ``field`` was not given.
+
+    .. versionadded:: 0.1
+    """
+    owner = type(instance)
+    methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = getattr(
+        owner, "_transition_methods", {}
+    )
+    found = [
+        by_transition[name]
+        for attribute, by_transition in methods.items()
+        if field in (None, attribute) and isinstance(name, str) and name in by_transition
+    ]
+    if len(found) == 1:
+        return found[0].__get__(instance, owner)
+    known = sorted({t for by_transition in methods.values() for t in by_transition})
+    workflow = type(next(iter(owner._workflows.values()))) if methods else owner  # type: ignore[attr-defined]
+    if found:
+        msg = (
+            f"{owner.__qualname__} has transition {name!r} in several workflows "
+            f"({', '.join(methods)}); pass field= to say which"
+        )
+    else:
+        where = f" in field {field!r}" if field is not None else ""
+        msg = (
+            f"{owner.__qualname__} has no transition {name!r}{where}"
+            f"{did_you_mean(name, known)}; transitions: {', '.join(known) or 'none'}"
+        )
+    raise UnknownTransitionError(msg, name=str(name), workflow=workflow)

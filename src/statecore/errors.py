@@ -16,8 +16,10 @@ HTTP status or a UI message without parsing text::
     │   └── InvalidTargetError         a multi-target transition chose an undeclared target
     └── (hook and implementation exceptions propagate unchanged)
 
-`AbortTransition` may also be raised by any hook or implementation to cancel the
-transition cleanly: the state is left unchanged.
+`AbortTransition` may also be raised by a check, before or leave hook or by the
+implementation to cancel the transition cleanly: the state is left unchanged. Raised
+from an enter or after hook, it comes too late: the new state is already set (a
+transactional adapter rolls the whole transition back instead).
 """
 
 from __future__ import annotations
@@ -132,7 +134,8 @@ class ProtectedStateError(WorkflowError, AttributeError):
 class AbortTransition(WorkflowError):
     """The transition did not run and the state is unchanged.
 
-    Raise it from a hook or an implementation to cancel a transition cleanly.
+    Raise it from a check, before or leave hook, or from the implementation, to cancel
+    a transition cleanly (from an enter or after hook the new state is already set).
 
     Attributes:
         transition: the transition's name (or None when raised by user code without one).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import attrs
 
@@ -13,6 +13,9 @@ from .errors import InvalidStateError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
 from .states import State, StateList, StateWrapper, is_valid_name
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
+
+if TYPE_CHECKING:
+    from .binding import StateDescriptor
 
 __all__ = ["Workflow"]
 
@@ -74,6 +77,16 @@ class Workflow:
         if all(getattr(cls, attr) is None for attr in ("states", "transitions", "initial_state")):
             return  # an abstract base (e.g. an adapter's Workflow): nothing to compile
         _compile(cls)
+
+    if TYPE_CHECKING:
+        # On a host class the workflow object is replaced by a StateDescriptor (see
+        # __set_name__); these tell type checkers what reading and assigning give.
+        @overload
+        def __get__(self, instance: None, owner: type) -> StateDescriptor: ...
+        @overload
+        def __get__(self, instance: object, owner: type) -> StateWrapper: ...
+        def __get__(self, instance: object, owner: type) -> StateDescriptor | StateWrapper: ...
+        def __set__(self, instance: object, value: object) -> None: ...
 
     def __set_name__(self, owner: type, name: str) -> None:
         from .binding import StateDescriptor
