@@ -28,8 +28,8 @@ Locking (``Workflow.locking``):
 
 Database errors that mean "conflict" (PostgreSQL serialization failure 40001, deadlock
 40P01, lock not available 55P03; MariaDB/MySQL 1020 record changed, 1213 deadlock, 1205
-lock wait timeout) are raised as `statecore.ConcurrentTransition`, with the database
-error as ``__cause__``.
+lock wait timeout; SQLite "database is locked") are raised as
+`statecore.ConcurrentTransition`, with the database error as ``__cause__``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ R = TypeVar("R")
 POSTGRESQL_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
 #: Error numbers of MariaDB/MySQL conflicts.
 MYSQL_CONFLICTS = frozenset({1020, 1205, 1213})
+#: Messages of SQLite conflicts (SQLITE_BUSY, SQLITE_LOCKED).
+SQLITE_CONFLICTS = ("database is locked", "database table is locked")
 
 
 class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
@@ -309,12 +311,15 @@ def is_conflict(exc: BaseException) -> bool:
         exc: a Django ``DatabaseError`` (its ``__cause__`` is the driver's error).
 
     Returns:
-        True for PostgreSQL 40001/40P01/55P03 and MariaDB/MySQL 1020/1205/1213.
+        True for PostgreSQL 40001/40P01/55P03, MariaDB/MySQL 1020/1205/1213 and
+        SQLite's "database is locked" / "database table is locked".
     """
     cause = exc.__cause__ if exc.__cause__ is not None else exc
     code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
     if code is not None:
         return code in POSTGRESQL_CONFLICTS
+    if type(cause).__module__ == "sqlite3":
+        return str(cause).startswith(SQLITE_CONFLICTS)
     args = getattr(cause, "args", ())
     return bool(args) and args[0] in MYSQL_CONFLICTS
 

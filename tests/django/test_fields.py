@@ -6,10 +6,6 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
-
-import statecore
-from statecore_django import StateField
-
 from tests.django.testapp.models import (
     Article,
     Document,
@@ -23,6 +19,9 @@ from tests.django.testapp.models import (
     Ticket,
 )
 from tests.django.testapp.workflows import OrderFlow, Priority, PriorityFlow
+
+import statecore
+from statecore_django import StateField
 
 pytestmark = pytest.mark.django_db
 

@@ -37,8 +37,12 @@ class Order(models.Model):
         permissions = (("approve_order", "Can approve orders"),)
 
     @statecore.transition()
-    def pay(self, amount: int = 0, **kwargs: Any) -> None:
+    def pay(self, amount: int = 0, fail: bool = False, **kwargs: Any) -> None:
         self.amount = amount
+        if fail:
+            self.data.setdefault("tries", []).append(amount)
+            msg = "payment failed"
+            raise RuntimeError(msg)
 
     @statecore.transition()
     def charge(self, fail: bool = False, **kwargs: Any) -> None:
