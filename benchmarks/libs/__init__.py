@@ -1,0 +1,65 @@
+"""One module per library: each builds the workflows of ``flows`` in that library's idiom.
+
+Every module defines the same names, which the workload modules call:
+
+- ``NAME``, ``DISTRIBUTION`` (the PyPI name, for its version; None for the baseline),
+  ``MODULE`` (what ``import`` loads, for W6) and ``DJANGO`` (True when the library needs
+  Django settings before it can be imported).
+- ``setup()``: prepare the process (configure Django); called once, before anything else.
+- ``ping_pong(calls)``: the W1 workflow (``calls`` None) or the W2 one (one guard returning
+  True and one after-transition hook on each transition, counting into ``calls``), as a
+  `PingPong`.
+- ``lister(calls)``: the W3 workflow, as a `Lister`.
+- ``factory()``: a `Factory` making instances of the ping-pong workflow (W4, W8).
+- ``define(index)`` / ``count(defined)``: define the W5 workflow (``index`` makes the
+  class name unique), and count its states and transitions through the library's own
+  introspection.
+
+A library that cannot be imported is reported as unavailable, with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+# Library name -> module in this package. The order is the order of the table.
+LIBRARIES = {
+    "statecore": "statecore_lib",
+    "xworkflows": "xworkflows_lib",
+    "python-statemachine": "statemachine_lib",
+    "transitions": "transitions_lib",
+    "django-fsm-2": "django_fsm_lib",
+    "viewflow.fsm": "viewflow_lib",
+    "django-xworkflows": "django_xworkflows_lib",
+}
+BASELINE = "baseline"
+
+
+class PingPong(NamedTuple):
+    """A ping-pong object and how to drive it."""
+
+    obj: Any
+    round: Callable[[], Any]  # go then back: two transitions, the timed operation
+    go: Callable[[], Any]  # one transition a -> b
+    state: Callable[[], str]  # the current state's name
+
+
+class Lister(NamedTuple):
+    """A W3 object in the ``hub`` state and how to list its available transitions."""
+
+    obj: Any
+    list: Callable[[], Any]  # the timed operation, in the library's idiom
+    names: Callable[[Any], set[str]]  # the names in what ``list`` returned
+    state: Callable[[], str]
+
+
+class Factory(NamedTuple):
+    """How to make ping-pong instances (W4, W8)."""
+
+    make: Callable[[], Any]  # the timed operation of W8
+    go: Callable[[Any], Any]  # one transition a -> b on an instance
+    state: Callable[[Any], str]
+    reset: Callable[[], Any] | None = None  # untimed, before each W8 sample
+    number: int | None = None  # instances per W8 sample when ``reset`` is needed
+    memory_cap: int | None = None  # fewer W4 instances when making many is too slow

@@ -1,0 +1,152 @@
+"""django-fsm-2: an `FSMField` on an (unsaved) Django model, `@transition` methods.
+
+The after-transition hook is django-fsm's ``post_transition`` signal, its way of running
+code after a transition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows import (
+    BIG_INITIAL,
+    BIG_STATES,
+    BIG_TRANSITIONS,
+    LISTING_OPEN_GUARDS,
+    LISTING_STATE,
+    LISTING_TRANSITIONS,
+    PING_PONG_INITIAL,
+    PING_PONG_TRANSITIONS,
+    Calls,
+)
+from libs import Factory, Lister, PingPong, django_setup
+
+NAME = "django-fsm-2"
+DISTRIBUTION = "django-fsm-2"
+MODULE = "django_fsm"
+DJANGO = True
+
+_made = 0
+
+
+def setup() -> None:
+    django_setup.configure()
+
+
+def _unique(name: str) -> str:
+    global _made
+    _made += 1
+    return f"{name}{_made}"
+
+
+def _noop(self: Any) -> None:
+    pass
+
+
+def _transition_methods(
+    field: Any, transitions: Any, conditions: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
+    from django_fsm import transition
+
+    methods = {}
+    for name, source, target in transitions:
+
+        def method(self: Any) -> None:
+            pass
+
+        method.__name__ = method.__qualname__ = name
+        methods[name] = transition(
+            field=field, source=source, target=target, conditions=(conditions or {}).get(name, [])
+        )(method)
+    return methods
+
+
+def _ping_pong_model(guard: Any = None) -> Any:
+    from django_fsm import FSMField
+
+    field = FSMField(default=PING_PONG_INITIAL)
+    conditions = {name: [guard] for name, _, _ in PING_PONG_TRANSITIONS} if guard else None
+    return django_setup.model(
+        _unique("Door"),
+        {"state": field, **_transition_methods(field, PING_PONG_TRANSITIONS, conditions)},
+    )
+
+
+_door: Any = None
+
+
+def _door_model() -> Any:
+    global _door
+    if _door is None:
+        _door = _ping_pong_model()
+    return _door
+
+
+def ping_pong(calls: Calls | None) -> PingPong:
+    if calls is None:
+        obj = _door_model()()
+    else:
+        from django_fsm.signals import post_transition
+
+        def ok(instance: Any) -> bool:
+            calls.guard += 1
+            return True
+
+        def done(sender: Any, **kwargs: Any) -> None:
+            calls.hook += 1
+
+        model = _ping_pong_model(ok)
+        post_transition.connect(done, sender=model, weak=False)
+        obj = model()
+
+    def round_() -> None:
+        obj.go()
+        obj.back()
+
+    return PingPong(obj, round_, obj.go, lambda: obj.state)
+
+
+def lister(calls: Calls) -> Lister:
+    from django_fsm import FSMField
+
+    conditions: dict[str, list[Any]] = {}
+    for name, _source, _target, index in LISTING_TRANSITIONS:
+        if index is None:
+            continue
+
+        def guard(instance: Any, result: bool = index in LISTING_OPEN_GUARDS) -> bool:
+            calls.guard += 1
+            return result
+
+        conditions[name] = [guard]
+    field = FSMField(default=LISTING_STATE)
+    transitions = [(name, source, target) for name, source, target, _ in LISTING_TRANSITIONS]
+    model = django_setup.model(
+        _unique("Listed"), {"state": field, **_transition_methods(field, transitions, conditions)}
+    )
+    obj = model()
+
+    def list_() -> list[Any]:
+        return list(obj.get_available_state_transitions())
+
+    return Lister(obj, list_, lambda found: {t.name for t in found}, lambda: obj.state)
+
+
+def factory() -> Factory:
+    model = _door_model()
+    return Factory(model, lambda obj: obj.go(), lambda obj: obj.state)
+
+
+def define(index: int) -> Any:
+    from django_fsm import FSMField
+
+    field = FSMField(default=BIG_INITIAL, choices=[(state, state) for state in BIG_STATES])
+    return django_setup.model(
+        _unique("Big"), {"state": field, **_transition_methods(field, BIG_TRANSITIONS)}
+    )
+
+
+def count(defined: Any) -> tuple[int, int]:
+    field = defined._meta.get_field("state")
+    transitions = list(field.get_all_transitions(defined))
+    return len(field.choices), len(transitions)

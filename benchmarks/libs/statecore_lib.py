@@ -1,0 +1,124 @@
+"""statecore: a `Workflow` class bound to a `WorkflowEnabled` host class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows import (
+    BIG_INITIAL,
+    BIG_STATES,
+    BIG_TRANSITIONS,
+    LISTING_OPEN_GUARDS,
+    LISTING_STATE,
+    LISTING_STATES,
+    LISTING_TRANSITIONS,
+    PING_PONG_INITIAL,
+    PING_PONG_STATES,
+    PING_PONG_TRANSITIONS,
+    Calls,
+)
+from libs import Factory, Lister, PingPong
+
+import statecore
+
+NAME = "statecore"
+DISTRIBUTION = "statecore"
+MODULE = "statecore"
+DJANGO = False
+
+
+def setup() -> None:
+    pass
+
+
+class PingPongFlow(statecore.Workflow):
+    states = PING_PONG_STATES
+    transitions = PING_PONG_TRANSITIONS
+    initial_state = PING_PONG_INITIAL
+
+
+class Door(statecore.WorkflowEnabled):
+    state = PingPongFlow()
+
+
+def _guarded(calls: Calls) -> Any:
+    class GuardedFlow(statecore.Workflow):
+        states = PING_PONG_STATES
+        transitions = tuple(
+            statecore.Transition(name, source, target, conditions="ok")
+            for name, source, target in PING_PONG_TRANSITIONS
+        )
+        initial_state = PING_PONG_INITIAL
+
+    class GuardedDoor(statecore.WorkflowEnabled):
+        state = GuardedFlow()
+
+        def ok(self) -> bool:
+            calls.guard += 1
+            return True
+
+        @statecore.after_transition("go", "back")
+        def done(self, result: Any) -> None:
+            calls.hook += 1
+
+    return GuardedDoor()
+
+
+def ping_pong(calls: Calls | None) -> PingPong:
+    obj = Door() if calls is None else _guarded(calls)
+
+    def round_() -> None:
+        obj.go()
+        obj.back()
+
+    return PingPong(obj, round_, obj.go, lambda: obj.state.name)
+
+
+def lister(calls: Calls) -> Lister:
+    def guard(index: int) -> Any:
+        result = index in LISTING_OPEN_GUARDS
+
+        def check(obj: Any) -> bool:
+            calls.guard += 1
+            return result
+
+        check.__qualname__ = f"g{index}"
+        return check
+
+    class ListingFlow(statecore.Workflow):
+        states = LISTING_STATES
+        transitions = tuple(
+            statecore.Transition(
+                name, source, target, conditions=guard(index) if index is not None else ()
+            )
+            for name, source, target, index in LISTING_TRANSITIONS
+        )
+        initial_state = LISTING_STATE
+
+    class Listed(statecore.WorkflowEnabled):
+        state = ListingFlow()
+
+    obj = Listed()
+
+    def list_() -> list[Any]:
+        return statecore.available_transitions(obj)
+
+    return Lister(obj, list_, lambda found: {w.name for w in found}, lambda: obj.state.name)
+
+
+def factory() -> Factory:
+    return Factory(Door, lambda obj: obj.go(), lambda obj: obj.state.name)
+
+
+def define(index: int) -> Any:
+    flow = type(
+        f"BigFlow{index}",
+        (statecore.Workflow,),
+        {"states": BIG_STATES, "transitions": BIG_TRANSITIONS, "initial_state": BIG_INITIAL},
+    )
+    return type(f"Big{index}", (statecore.WorkflowEnabled,), {"state": flow()})
+
+
+def count(defined: Any) -> tuple[int, int]:
+    flow = defined._workflows["state"]
+    return len(flow.states), len(flow.transitions)

@@ -1,0 +1,258 @@
+"""Benchmarks: statecore against its peers and a hand-written plain-Python baseline.
+
+Usage::
+
+    python benchmarks/run.py [--quick] [--strict] [--only W1,W2] [--libraries a,b] [--json out.json]
+
+Every (library, workload) pair runs in its own subprocess, so that imports and memory
+do not interfere. Each workload is checked for correctness before it is timed; a failed
+check makes the run exit with status 1. ``--quick`` is a smoke run (few repetitions);
+``--strict`` also exits with status 1 when a performance target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from libs import LIBRARIES  # noqa: E402
+from workloads import TITLES, WORKLOADS  # noqa: E402
+
+REFERENCE = "statecore"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: few repetitions")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--only", help="comma-separated workloads, e.g. W1,W2")
+    parser.add_argument("--libraries", help="comma-separated libraries (statecore is kept)")
+    parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "WORKLOAD"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        from workloads import run_worker
+
+        print(json.dumps(run_worker(*args.worker, quick=args.quick)))
+        return 0
+
+    workloads = _choose(args.only, list(WORKLOADS), "workload")
+    libraries = _choose(args.libraries, list(LIBRARIES), "library")
+    if REFERENCE not in libraries:
+        libraries.insert(0, REFERENCE)
+
+    started = time.perf_counter()
+    results: list[dict[str, Any]] = []
+    for workload in workloads:
+        for library in libraries:
+            result = _spawn(library, workload, args.quick)
+            results.append(result)
+            print(f"  {workload} {library}: {_brief(result)}", file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - started
+
+    print(_machine())
+    print()
+    print(table(results))
+    print()
+    verdicts = targets(results)
+    print("Targets:")
+    for line, _held in verdicts:
+        print(f"  {line}")
+    failed = [r for r in results if r["status"] == "failed"]
+    for result in failed:
+        print(f"\nCORRECTNESS CHECK FAILED: {result['workload']} {result['library']}: "
+              f"{result['reason']}")
+        if result.get("traceback"):
+            print(result["traceback"])
+    print(f"\n({'quick' if args.quick else 'full'} run, {elapsed:.0f} s)")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": _machine(), "results": results}, indent=2) + "\n"
+        )
+    if failed:
+        return 1
+    if args.strict and not all(held for _line, held in verdicts):
+        return 1
+    return 0
+
+
+def _choose(option: str | None, known: list[str], what: str) -> list[str]:
+    if not option:
+        return known
+    chosen = [item.strip() for item in option.split(",") if item.strip()]
+    unknown = [item for item in chosen if item not in known]
+    if unknown:
+        raise SystemExit(f"unknown {what} {', '.join(unknown)}; choose from {', '.join(known)}")
+    return [item for item in known if item in chosen]
+
+
+def _spawn(library: str, workload: str, quick: bool) -> dict[str, Any]:
+    command = [sys.executable, str(HERE / "run.py"), "--worker", library, workload]
+    if quick:
+        command.append("--quick")
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=HERE)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        error = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {
+            "library": library,
+            "workload": workload,
+            "status": "failed",
+            "reason": f"worker exited with {done.returncode}: {error}",
+        }
+    return json.loads(lines[-1])
+
+
+def _brief(result: dict[str, Any]) -> str:
+    if result["status"] != "ok":
+        return f"{result['status']}: {result['reason']}"
+    return f"{_value(result['median'], result['unit'])}, {result['ratio']:.1f}x baseline"
+
+
+def _value(value: float, unit: str) -> str:
+    if unit == "B":
+        return f"{value:,.0f} B"
+    for scale, suffix in ((1e-6, "ns"), (1e-3, "us"), (1.0, "ms")):
+        if value < scale:
+            return f"{value / scale * 1e3:,.1f} {suffix}"
+    return f"{value:,.2f} s"
+
+
+def _by_workload(results: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    grouped: dict[str, dict[str, dict[str, Any]]] = {}
+    for result in results:
+        grouped.setdefault(result["workload"], {})[result["library"]] = result
+    return grouped
+
+
+def _versus(result: dict[str, Any], reference: dict[str, Any] | None) -> str:
+    """This library's cost relative to statecore's (above 1: slower or larger)."""
+    if reference is None or reference["status"] != "ok":
+        return "-"
+    if result["unit"] == "B":
+        return f"{result['median'] / reference['median']:.2f}x"
+    return f"{result['ratio'] / reference['ratio']:.2f}x"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The results as a plain-text table, one row per workload and library."""
+    header = ("workload", "library", "version", "median", "x baseline", "x statecore")
+    rows: list[tuple[str, ...]] = []
+    for workload, by_library in _by_workload(results).items():
+        reference = by_library.get(REFERENCE)
+        first = True
+        for library, result in by_library.items():
+            label = f"{workload} {TITLES[workload]}" if first else ""
+            if first:
+                rows.append(("", "", "", "", "", ""))
+                rows.append((label, "", "", "", "", ""))
+                baseline = result.get("baseline_median")
+                if result["status"] == "ok" and baseline is not None:
+                    rows.append(("", "baseline", "", _value(baseline, result["unit"]), "1.0", ""))
+            first = False
+            if result["status"] != "ok":
+                rows.append(("", library, result.get("version") or "",
+                             f"{result['status']}: {result['reason']}", "", ""))
+                continue
+            median = _value(result["median"], result["unit"])
+            if result.get("module_only") is not None and result.get("needs_django"):
+                median += f" (import alone {_value(result['module_only'], 's')})"
+            if result["unit"] == "B":
+                median += f" ({result['extra']:+,.0f} B)"
+                if result.get("instances") not in (None,) and result["instances"] < 100_000:
+                    median += f" [{result['instances']:,} instances]"
+            rows.append((
+                "",
+                library,
+                result.get("version") or "",
+                median,
+                f"{result['ratio']:.1f}",
+                _versus(result, reference),
+            ))
+    rows = rows[1:]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    # The long status or workload text spans columns: do not let it widen them.
+    widths[0] = max(len(header[0]), 10)
+    widths[3] = min(widths[3], 40)
+
+    def line(row: tuple[str, ...]) -> str:
+        if row[0] and not any(row[1:]):
+            return row[0]
+        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+
+    return "\n".join([line(header), *(line(row) for row in rows)])
+
+
+def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    """Each target of the suite, with whether this run meets it."""
+    verdicts: list[tuple[str, bool]] = []
+    grouped = _by_workload(results)
+
+    def ok(workload: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        by_library = grouped.get(workload, {})
+        mine = by_library.get(REFERENCE)
+        peers = [r for name, r in by_library.items() if name != REFERENCE and r["status"] == "ok"]
+        return (mine if mine and mine["status"] == "ok" else None), peers
+
+    def add(text: str, held: bool) -> None:
+        verdicts.append((f"[{'met' if held else 'MISSED'}] {text}", held))
+
+    mine, peers = ok("W1")
+    if mine:
+        add(f"W1 under 15x the baseline: {mine['ratio']:.1f}x", mine["ratio"] < 15)
+        if peers:
+            fastest = min(peers, key=lambda r: r["ratio"])
+            margin = fastest["ratio"] / mine["ratio"]
+            add(
+                f"W1 at least 3x faster than the fastest peer ({fastest['library']}): "
+                f"{margin:.1f}x",
+                margin >= 3,
+            )
+    mine, _peers = ok("W2")
+    if mine:
+        add(f"W2 under 10x the baseline: {mine['ratio']:.1f}x", mine["ratio"] < 10)
+    for workload in ("W3", "W5", "W6", "W8"):
+        mine, peers = ok(workload)
+        if mine and peers:
+            fastest = min(peers, key=lambda r: r["ratio"])
+            margin = fastest["ratio"] / mine["ratio"]
+            add(
+                f"{workload} faster than every peer (fastest: {fastest['library']}, "
+                f"{margin:.2f}x statecore's time)",
+                margin > 1,
+            )
+    mine, _peers = ok("W4")
+    if mine:
+        add(
+            f"W4 no bytes per instance beyond a plain object with one attribute: "
+            f"{mine['extra']:+,.0f} B",
+            mine["extra"] <= 0,
+        )
+    return verdicts
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for row in Path("/proc/cpuinfo").read_text().splitlines():
+            if row.startswith("model name"):
+                cpu = row.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or cpu
+    return f"{cpu}; {platform.python_implementation()} {platform.python_version()}; {platform.system()}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

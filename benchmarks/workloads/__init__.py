@@ -1,0 +1,86 @@
+"""Workload groups, one module each; a worker process runs one workload of one library.
+
+- ``inmemory``: W1-W5 and W8, objects in memory.
+- ``imports``: W6, import time in fresh interpreters.
+- W7 (Django: logged transitions saved to SQLite and PostgreSQL) belongs in a module of
+  its own, ``django_db``, registered in `GROUPS` like the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from importlib import metadata
+from typing import Any
+
+from harness import QUICK, FULL, CheckFailed
+from libs import BASELINE, LIBRARIES
+
+# Workload -> (group module, function name, unit of the measured value).
+WORKLOADS: dict[str, tuple[str, str, str]] = {
+    "W1": ("inmemory", "w1", "s"),
+    "W2": ("inmemory", "w2", "s"),
+    "W3": ("inmemory", "w3", "s"),
+    "W4": ("inmemory", "w4", "B"),
+    "W5": ("inmemory", "w5", "s"),
+    "W6": ("imports", "w6", "s"),
+    "W8": ("inmemory", "w8", "s"),
+}
+
+TITLES = {
+    "W1": "one transition, two states ping-pong, no hooks",
+    "W2": "one transition with one guard (True) and one after hook",
+    "W3": "list available transitions (5 guarded out of 100)",
+    "W4": "memory per instance, in state 'b'",
+    "W5": "define a 200-state, 1,000-transition workflow",
+    "W6": "import in a fresh interpreter",
+    "W8": "create one instance in its initial state",
+}
+
+
+def load(library: str) -> Any:
+    """Import the module of ``library`` (or the baseline) and set its process up."""
+    module = importlib.import_module(f"libs.{LIBRARIES.get(library, library)}")
+    module.setup()
+    return module
+
+
+def version(module: Any) -> str | None:
+    """The installed version of the library, if it is a distribution."""
+    if module.DISTRIBUTION is None:
+        return None
+    try:
+        return metadata.version(module.DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def run_worker(library: str, workload: str, quick: bool) -> dict[str, Any]:
+    """Run one workload of one library (with its baseline); return a JSON-able result."""
+    group, function, unit = WORKLOADS[workload]
+    result: dict[str, Any] = {"library": library, "workload": workload, "unit": unit}
+    try:
+        baseline = load(BASELINE)
+        module = load(library)
+    except Exception as exc:  # an uninstallable or broken peer: report it, go on
+        result.update(status="unavailable", reason=_reason(exc))
+        return result
+    result["version"] = version(module)
+    result["needs_django"] = module.DJANGO
+    settings = QUICK if quick else FULL
+    try:
+        runner = getattr(importlib.import_module(f"workloads.{group}"), function)
+        result.update(runner(module, baseline, settings))
+    except CheckFailed as exc:
+        result.update(status="failed", reason=str(exc))
+        return result
+    except Exception as exc:
+        result.update(status="failed", reason=_reason(exc), traceback=traceback.format_exc())
+        return result
+    result["status"] = "ok"
+    return result
+
+
+def _reason(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return text if len(text) <= 100 else text[:97] + "..."
