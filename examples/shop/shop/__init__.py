@@ -1,0 +1,1 @@
+"""The example shop project: orders with a payment and a shipping workflow."""
