@@ -156,7 +156,7 @@ class Workflow:
             InvalidStateError: ``value`` is not a state of this workflow.
         """
         if isinstance(value, str) and value in cls._wrappers:
-            return value
+            return cls._wrappers[value].state.name  # the plain str, not a str-enum member
         if isinstance(value, (State, StateWrapper)):
             state = value if isinstance(value, State) else value.state
             if cls._wrappers.get(state.name) is not None and cls.states[state.name] == state:
