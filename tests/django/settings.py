@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "statecore_django",
     "statecore_django.log",
     "tests.django.testapp",
+    "tests.django.checksapp",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,221 @@
+"""State proxies: a proxy model class per state, as django-fsm's ``state_choices`` offers.
+
+Put `StateProxyMixin` first in the bases of the concrete model, then declare one proxy
+model per state (or group of states) with ``proxy_state``::
+
+    class Parcel(StateProxyMixin, models.Model):
+        state = StateField(ParcelFlow)
+        objects = StateProxyManager()
+
+    class SentParcel(Parcel):
+        proxy_state = "sent"            # or a tuple of state names
+
+        class Meta:
+            proxy = True
+
+        def tracking_url(self): ...     # behaviour of sent parcels only
+
+How it works, without a metaclass:
+
+- ``__init__`` (which Django's ``from_db`` calls for every row of a queryset) sets the
+  object's ``__class__`` to the proxy of its state, so ``Parcel.objects.all()`` gives a
+  mix of ``SentParcel``, ``DeliveredParcel``, ... and plain ``Parcel`` objects for
+  states without a proxy (and for states the workflow no longer has).
+- After a transition (the `statecore_django.post_transition` signal) the object becomes
+  the proxy of its new state; when the transition is rolled back
+  (`statecore_django.transition_failed`) it goes back to the proxy of its old state.
+  ``refresh_from_db()`` switches too.
+- `StateProxyManager` filters by state on a proxy: ``SentParcel.objects.all()`` gives the
+  sent parcels only. On the concrete model it filters nothing.
+- Assigning the state directly (``parcel.state = "sent"``) does not switch the class;
+  call `StateProxyMixin.switch_state_proxy`.
+- A proxy without ``proxy_state`` (an admin proxy, say) is left as it is.
+- An object whose state field is deferred (``.only()``) keeps the class it was loaded as.
+
+Every class involved is one table: proxies share the concrete model's fields and
+database rows, so a transition saves and logs exactly as on the concrete model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models.signals import class_prepared
+
+from .fields import StateFieldMixin
+from .signals import post_transition, transition_failed
+
+__all__ = ["StateProxyManager", "StateProxyMixin", "state_proxies"]
+
+#: The proxies of each concrete model: concrete model -> state name -> proxy class.
+_PROXIES: dict[type[models.Model], dict[str, type[models.Model]]] = {}
+
+
+class StateProxyMixin(models.Model):
+    """Make instances of a model (and its querysets) the proxy class of their state.
+
+    Class attributes:
+
+    - ``state_proxy_field``: on the concrete model, the name of the state field that
+      picks the proxy; needed only when the model has several state fields.
+    - ``proxy_state``: on a proxy model, the state name (or tuple of names) whose objects
+      are of this class. Each state has at most one proxy.
+
+    .. versionadded:: 0.1
+    """
+
+    state_proxy_field: ClassVar[str | None] = None
+    proxy_state: ClassVar[str | tuple[str, ...] | None] = None
+
+    class Meta:
+        """Abstract."""
+
+        abstract = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the object as usual, then make it the proxy class of its state."""
+        super().__init__(*args, **kwargs)
+        self.switch_state_proxy()
+
+    def switch_state_proxy(self) -> None:
+        """Set the object's class to the proxy of its current state.
+
+        Does nothing when the object's class is not the concrete model or one of its
+        state proxies, or when the state field is deferred.
+        """
+        cls = type(self)
+        concrete = cls._meta.concrete_model
+        proxies = _PROXIES.get(concrete)  # type: ignore[arg-type]
+        if not proxies or (cls is not concrete and cls not in proxies.values()):
+            return
+        field = _proxy_field(concrete)  # type: ignore[arg-type]
+        name = self.__dict__.get(field.attname)
+        if name is None:
+            return  # deferred: reading it would cost a query
+        if not isinstance(name, str):
+            name = getattr(name, "name", name)
+        target = proxies.get(name, concrete)  # type: ignore[arg-type]
+        if target is not cls:
+            self.__class__ = target
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """Reload fields from the database, then become the proxy of the reloaded state."""
+        super().refresh_from_db(*args, **kwargs)
+        self.switch_state_proxy()
+
+
+class StateProxyQuerySet(models.QuerySet[Any]):
+    """The queryset of `StateProxyManager` (nothing beyond Django's own, yet)."""
+
+
+class StateProxyManager(models.Manager[Any]):
+    """A manager that, on a state proxy, gives only the objects in the proxy's states.
+
+    On the concrete model it filters nothing; put it on the concrete model as
+    ``objects`` so that every proxy inherits it.
+
+    .. versionadded:: 0.1
+    """
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        """Return every row, or on a state proxy the rows in its states."""
+        queryset = super().get_queryset()
+        model = self.model
+        states = _own_states(model)
+        if not states:
+            return queryset
+        field = _proxy_field(model._meta.concrete_model)  # type: ignore[arg-type]
+        return queryset.filter(**{f"{field.attname}__in": states})
+
+
+def state_proxies(model: type[models.Model]) -> dict[str, type[models.Model]]:
+    """Return the state proxies of a model: state name -> proxy class.
+
+    Args:
+        model: the concrete model (or any of its proxies).
+
+    .. versionadded:: 0.1
+    """
+    return dict(_PROXIES.get(model._meta.concrete_model, {}))  # type: ignore[arg-type]
+
+
+def _own_states(model: type[models.Model]) -> tuple[str, ...]:
+    if not model._meta.proxy:
+        return ()
+    states = model.__dict__.get("proxy_state")
+    if states is None:
+        return ()
+    return (states,) if isinstance(states, str) else tuple(states)
+
+
+def _proxy_field(model: type[models.Model]) -> Any:
+    fields = [f for f in model._meta.fields if isinstance(f, StateFieldMixin)]
+    wanted = getattr(model, "state_proxy_field", None)
+    if wanted is not None:
+        for field in fields:
+            if field.name == wanted:
+                return field
+        msg = (
+            f"{model._meta.label}.state_proxy_field is {wanted!r}, but its state fields are "
+            f"{', '.join(f.name for f in fields) or 'none'}; name one of them"
+        )
+        raise ImproperlyConfigured(msg)
+    if len(fields) != 1:
+        names = ", ".join(f.name for f in fields) or "none"
+        msg = (
+            f"{model._meta.label} uses StateProxyMixin and has state fields {names}; "
+            f"give it exactly one, or set state_proxy_field to the one that picks the proxy"
+        )
+        raise ImproperlyConfigured(msg)
+    return fields[0]
+
+
+def _register(sender: type[models.Model], **kwargs: Any) -> None:
+    """Register a state proxy once Django prepared its class (``class_prepared``)."""
+    if not issubclass(sender, StateProxyMixin) or sender._meta.abstract:
+        return
+    concrete: type[models.Model] = sender._meta.concrete_model  # type: ignore[assignment]
+    if sender is concrete:
+        _PROXIES.setdefault(concrete, {})
+        _connect(concrete)
+        return
+    states = _own_states(sender)
+    if not states:
+        return
+    field = _proxy_field(concrete)
+    workflow = field.workflow_class
+    unknown = [name for name in states if name not in workflow.states]
+    if unknown:
+        msg = (
+            f"{sender._meta.label}.proxy_state names {', '.join(map(repr, unknown))}, not "
+            f"states of {workflow.__qualname__} ({', '.join(workflow.states.names())})"
+        )
+        raise ImproperlyConfigured(msg)
+    registry = _PROXIES.setdefault(concrete, {})
+    for name in states:
+        other = registry.get(name)
+        if other is not None and other is not sender:
+            msg = (
+                f"state {name!r} of {concrete._meta.label} has two proxies, "
+                f"{other._meta.label} and {sender._meta.label}; keep one"
+            )
+            raise ImproperlyConfigured(msg)
+        registry[name] = sender
+    _connect(sender)
+
+
+def _connect(model: type[models.Model]) -> None:
+    uid = f"statecore_django.proxies:{model._meta.label}"
+    post_transition.connect(_after, sender=model, weak=False, dispatch_uid=uid)
+    transition_failed.connect(_after, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _after(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
+    """Switch the object's class after a transition, or back after its rollback."""
+    if isinstance(instance, StateProxyMixin):
+        instance.switch_state_proxy()
+
+
+class_prepared.connect(_register, dispatch_uid="statecore_django.proxies.register")

@@ -1,0 +1,1 @@
+"""A test app: state proxies, the log inline, and (in ``broken``) misconfigured models."""

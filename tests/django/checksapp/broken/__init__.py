@@ -1,0 +1,1 @@
+"""Misconfigured models, installed only by the tests of the system checks."""
