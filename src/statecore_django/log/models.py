@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -31,6 +33,15 @@ class TransitionLog(GenericTransitionLog):
         verbose_name="user",
     )
     reason = models.TextField("reason", blank=True, default="")
+
+    @classmethod
+    def extra_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Take ``user`` and ``reason``; a user that is not saved (anonymous) is not stored."""
+        values = super().extra_values(kwargs)
+        if getattr(values["user"], "pk", None) is None:
+            values["user"] = None
+        values["reason"] = values["reason"] or ""
+        return values
 
     class Meta(GenericTransitionLog.Meta):
         """Stored in the ``statecore_log`` app."""

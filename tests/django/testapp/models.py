@@ -33,8 +33,20 @@ class Order(models.Model):
     data = models.JSONField(default=dict, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
+    notified: ClassVar[list[tuple[int, str]]] = []
+
     class Meta:
         permissions = (("approve_order", "Can approve orders"),)
+
+    @statecore_django.on_commit("ship", "cancel")
+    def notify(self, result: Any, *args: Any, **kwargs: Any) -> None:
+        Order.notified.append((self.pk, self.state.name))
+
+    @statecore.after_transition("cancel", priority=-1)
+    def explode_after(self, result: Any, *args: Any, explode: bool = False, **kwargs: Any) -> None:
+        if explode:
+            msg = "after hook failed"
+            raise RuntimeError(msg)
 
     @statecore.transition()
     def pay(self, amount: int = 0, fail: bool = False, **kwargs: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.db import models
 
 import statecore
@@ -18,6 +20,13 @@ class OrderFlow(statecore_django.Workflow):
         ("shipped", "Shipped"),
         ("cancelled", "Cancelled"),
         ("failed", "Failed"),
+        # test_migrations adds a state through the environment to show that no
+        # migration is needed (unless the new name is longer than max_length).
+        *(
+            (os.environ["STATECORE_TEST_EXTRA_STATE"],)
+            if "STATECORE_TEST_EXTRA_STATE" in os.environ
+            else ()
+        ),
     )
     transitions = (
         ("place", "draft", "placed"),

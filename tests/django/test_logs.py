@@ -1,0 +1,113 @@
+"""Transition logs: the ready TransitionLog, custom logs with extra attributes, last-log."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.test import override_settings
+from tests.django.testapp.models import (
+    Application,
+    AuditLog,
+    Issue,
+    LastLog,
+    Order,
+    SlugItem,
+    UUIDItem,
+)
+
+from statecore_django.log.models import TransitionLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_transition_writes_one_log_row_with_source_and_target() -> None:
+    """place() writes transition, from_state, to_state, timestamp and the object link."""
+    order = Order.objects.create()
+    order.place()
+    row = TransitionLog.objects.get()
+    assert (row.transition, row.from_state, row.to_state) == ("place", "draft", "placed")
+    assert row.timestamp is not None
+    assert row.modified_object == order
+    assert str(row) == "place: draft -> placed"
+
+
+def test_log_takes_user_and_reason_from_kwargs_and_as_user() -> None:
+    """reason= comes from the call; user= from as_user() when not passed."""
+    user = User.objects.create(username="ann")
+    order = Order.objects.create()
+    order.cancel.as_user(user)(reason="duplicate")
+    row = TransitionLog.for_object(order).get()
+    assert (row.user, row.reason) == (user, "duplicate")
+
+
+def test_anonymous_user_is_logged_as_no_user() -> None:
+    """An AnonymousUser is not a row: the log stores no user."""
+    order = Order.objects.create()
+    order.place(user=AnonymousUser())
+    assert TransitionLog.for_object(order).get().user is None
+
+
+def test_deleting_the_user_keeps_the_log_row() -> None:
+    """user uses on_delete=SET_NULL."""
+    user = User.objects.create(username="bob")
+    order = Order.objects.create()
+    order.place(user=user)
+    user.delete()
+    assert TransitionLog.for_object(order).get().user is None
+
+
+@pytest.mark.parametrize("model", [UUIDItem, SlugItem], ids=["uuid", "string"])
+def test_generic_log_works_with_uuid_and_string_primary_keys(model: type) -> None:
+    """object_id stores the primary key as text; for_object and the generic FK find it."""
+    item = model.objects.create(slug="item-1") if model is SlugItem else model.objects.create()
+    item.place()
+    row = TransitionLog.for_object(item).get()
+    assert row.object_id == str(item.pk)
+    assert row.modified_object == item
+    if model is UUIDItem:
+        assert isinstance(item.pk, uuid.UUID)
+
+
+def test_custom_log_model_stores_extra_attributes() -> None:
+    """EXTRA_LOG_ATTRIBUTES take user, API client and source IP from the call's kwargs."""
+    user = User.objects.create(username="api")
+    application = Application.objects.create()
+    application.approve(user=user, client="mobile", ip="10.0.0.7")
+    row = AuditLog.for_object(application).filter(transition="approve").get()
+    assert (row.user, row.client, row.ip) == (user, "mobile", "10.0.0.7")
+
+
+def test_log_creation_writes_a_row_when_an_object_is_created() -> None:
+    """log_creation=True: creating an object logs '' -> initial state."""
+    application = Application.objects.create()
+    row = AuditLog.for_object(application).get()
+    assert (row.transition, row.from_state, row.to_state) == ("", "", "new")
+
+
+def test_last_transition_log_keeps_one_row_per_object() -> None:
+    """GenericLastTransitionLog updates the object's one row."""
+    issue = Issue.objects.create()
+    issue.open()
+    issue.close()
+    row = LastLog.for_object(issue).get()
+    assert (row.transition, row.from_state, row.to_state) == ("close", "opened", "closed")
+
+
+def test_log_model_setting_none_disables_the_log() -> None:
+    """STATECORE_LOG_MODEL=None (read at transition time) writes no rows."""
+    order = Order.objects.create()
+    with override_settings(STATECORE_LOG_MODEL=None):
+        order.place()
+    assert Order.objects.get(pk=order.pk).state == "placed"
+    assert not TransitionLog.objects.exists()
+
+
+def test_failing_log_write_rolls_back_the_transition() -> None:
+    """No committed transition without its log row: a log error undoes the save."""
+    order = Order.objects.create()
+    with override_settings(STATECORE_LOG_MODEL="testapp.Missing"), pytest.raises(LookupError):
+        order.place()
+    assert order.state == "draft"
+    assert Order.objects.get(pk=order.pk).state == "draft"
