@@ -9,11 +9,48 @@ closing count for the whole suite.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nox
 from packaging.requirements import Requirement
+
+# Use the interpreters installed on this machine; never download one.
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+
+def _expose_pyenv_pythons() -> None:
+    """Make every pyenv-installed CPython 3.10-3.13 reachable as python3.X for this run."""
+    if ":" in os.environ.get("PYENV_VERSION", "") or shutil.which("pyenv") is None:
+        return  # already a list (as .ci/run sets it), or no pyenv
+    try:
+        listed = subprocess.run(
+            ["pyenv", "versions", "--bare"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return
+    newest: dict[str, str] = {}
+    for version in listed:
+        match = re.fullmatch(r"3\.(1[0-3])\.\d+", version)
+        if match:
+            key = match.group(1)
+            if key not in newest or _version_key(version) > _version_key(newest[key]):
+                newest[key] = version
+    # pyenv's shim sets PYENV_VERSION to the running version: keep it first.
+    current = [v for v in os.environ.get("PYENV_VERSION", "").split(":") if v]
+    versions = current + [newest[key] for key in sorted(newest) if newest[key] not in current]
+    if versions:
+        os.environ["PYENV_VERSION"] = ":".join(versions)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+_expose_pyenv_pythons()
 
 nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 nox.options.default_venv_backend = "uv|virtualenv"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.workflows import Order, OrderFlow
 
 import statecore
+from workflows import Order, OrderFlow
 
 
 def test_get_transition_returns_the_bound_transition() -> None:
