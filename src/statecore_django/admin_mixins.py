@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -49,10 +50,10 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 import statecore
-from django import forms
 from statecore.binding import state_descriptors
 
 from .fields import StateFieldDescriptor
@@ -477,7 +478,7 @@ class WorkflowAdminMixin:
             name=declared.name,
             label=declared.label,
             description=declared.description,
-            url=self.transition_url(obj, field, declared.name),
+            url=self.transition_url(obj, field, declared.name, request),
             needs_input=self.get_transition_form(request, obj, field, declared.name) is not None,
             reason=reason,
         )
@@ -497,21 +498,25 @@ class WorkflowAdminMixin:
         ]
         return urls + list(super().get_urls())  # type: ignore[misc]
 
-    def transition_url(self, obj: models.Model, field: str, transition: str) -> str:
-        """Return the URL a transition button POSTs to."""
+    def transition_url(
+        self, obj: models.Model, field: str, transition: str, request: HttpRequest | None = None
+    ) -> str:
+        """Return the URL a transition button POSTs to (keeping the changelist's filters)."""
         opts = self.model._meta
-        return reverse(
+        url = reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_transition",
             args=(quote(obj.pk), field, transition),
         )
+        return url + _preserved_filters(request)
 
-    def change_url(self, obj: models.Model) -> str:
-        """Return the URL of ``obj``'s change page."""
+    def change_url(self, obj: models.Model, request: HttpRequest | None = None) -> str:
+        """Return the URL of ``obj``'s change page (keeping the changelist's filters)."""
         opts = self.model._meta
-        return reverse(
+        url = reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
             args=(quote(obj.pk),),
         )
+        return url + _preserved_filters(request)
 
     def transition_view(
         self, request: HttpRequest, object_id: str, field: str, transition: str
@@ -533,7 +538,7 @@ class WorkflowAdminMixin:
         if not self.has_transition_permission(request, obj, field, transition):
             raise PermissionDenied
         label = wrapper.transition.label
-        back = HttpResponseRedirect(self.change_url(obj))
+        back = HttpResponseRedirect(self.change_url(obj, request))
         form_class = self.get_transition_form(request, obj, field, transition)
         if request.method != "POST" and form_class is None:
             return HttpResponseNotAllowed(["POST"], USE_THE_BUTTON.format(label=label))
@@ -596,8 +601,8 @@ class WorkflowAdminMixin:
             "field": field,
             "state": getattr(obj, field),
             "confirm_field": CONFIRM_FIELD,
-            "action_url": self.transition_url(obj, field, wrapper.name),
-            "change_url": self.change_url(obj),
+            "action_url": self.transition_url(obj, field, wrapper.name, request),
+            "change_url": self.change_url(obj, request),
             "media": self.media + form.media,  # type: ignore[attr-defined]
             "has_view_permission": True,
         }
@@ -688,6 +693,12 @@ class WorkflowAdminMixin:
         except statecore.AbortTransition as exc:
             return str(exc)
         return ""
+
+
+def _preserved_filters(request: HttpRequest | None) -> str:
+    """Return ``?_changelist_filters=...`` when the request carries the admin's filters."""
+    filters = request.GET.get("_changelist_filters") if request is not None else None
+    return f"?{urlencode({'_changelist_filters': filters})}" if filters else ""
 
 
 def _log_inline(log_model: type[models.Model]) -> type[Any] | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from statecore_django.admin import TransitionLogAdmin, TransitionLogInline
 from statecore_django.admin_mixins import WorkflowAdminMixin
 
 from .models import Order, OrderLog
@@ -16,12 +17,22 @@ def client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class OrderLogInline(TransitionLogInline):
+    """The order's log, with who ran each transition, from where, and why."""
+
+    model = OrderLog
+    fields = ("timestamp", "transition", "from_state", "to_state", "user", "ip", "reason")
+    readonly_fields = fields
+    verbose_name_plural = "order log"
+
+
 @admin.register(Order)
 class OrderAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("number", "customer", "total", "payment", "shipping")
     list_filter = ("payment", "shipping")
     search_fields = ("number", "customer")
     readonly_fields = ("amount_paid", "payment_reference", "tracking_number")
+    inlines = (OrderLogInline,)
 
     def get_transition_kwargs(
         self, request: Any, obj: Order, field: str, transition: str
@@ -31,7 +42,7 @@ class OrderAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrderLog)
-class OrderLogAdmin(admin.ModelAdmin):
+class OrderLogAdmin(TransitionLogAdmin):
     list_display = (
         "timestamp",
         "modified_object",
@@ -40,14 +51,6 @@ class OrderLogAdmin(admin.ModelAdmin):
         "to_state",
         "user",
         "ip",
+        "reason",
     )
-    list_filter = ("transition", "to_state")
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+    search_fields = ("object_id", "transition", "reason", "ip")

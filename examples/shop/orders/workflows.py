@@ -6,8 +6,9 @@ admin shows a button only to users who have it, and says why to the others.
 
 from __future__ import annotations
 
-import statecore_django
 from django import forms
+
+import statecore_django
 from statecore import Transition
 
 from .forms import PaymentForm

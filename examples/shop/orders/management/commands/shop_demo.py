@@ -15,8 +15,8 @@ from orders.models import Order
 PASSWORD = "statecore"
 #: Staff roles: group name -> permission codenames of the orders app.
 ROLES = {
-    "Cashiers": ("view_order", "change_order", "take_payment"),
-    "Warehouse": ("view_order", "change_order", "ship_order"),
+    "Cashiers": ("view_order", "change_order", "take_payment", "view_orderlog"),
+    "Warehouse": ("view_order", "change_order", "ship_order", "view_orderlog"),
     "Managers": (
         "view_order",
         "change_order",
