@@ -1,0 +1,157 @@
+"""Code run in the battery's worker processes (spawned: each sets Django up itself).
+
+Every entry point takes plain arguments and a result queue, sets Django up with the
+battery's settings, opens its own database connection, and puts one dict on the queue:
+``{"commits": [...], "rejected": {kind: count}, ...}``, or ``{"error": traceback}``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def setup() -> None:
+    """Configure Django in this process with the battery's settings."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.reliability.settings"
+    import django
+
+    django.setup()
+
+
+def entry(name: str, env: dict[str, str], *args: Any) -> None:
+    """Set ``env``, then run the entry point ``name`` of this module with ``args``."""
+    os.environ.update(env)
+    globals()[name](*args)
+
+
+def kind(exc: BaseException) -> str:
+    """Name the kind of a rejection: ``concurrent``, ``invalid``, or ``raw:<class>``."""
+    import statecore
+
+    if isinstance(exc, statecore.ConcurrentTransition):
+        return "concurrent"
+    if isinstance(exc, statecore.InvalidTransitionError):
+        return "invalid"
+    if isinstance(exc, statecore.WorkflowError):
+        return type(exc).__name__
+    return f"raw:{type(exc).__module__}.{type(exc).__name__}"
+
+
+def attempt(item: Any, transition: str, report: dict[str, Any]) -> bool:
+    """Run ``transition`` on ``item``; record the commit or the rejection in ``report``."""
+    from django.db import DatabaseError
+
+    import statecore
+
+    source = item.state.name
+    try:
+        getattr(item, transition)()
+    except (statecore.WorkflowError, DatabaseError) as exc:
+        report["rejected"][kind(exc)] += 1
+        if kind(exc).startswith("raw:") and len(report["raw"]) < 5:
+            report["raw"].append(repr(exc))
+        return False
+    report["commits"].append((item._meta.label, item.pk, transition, source, item.state.name))
+    return True
+
+
+def _run(queue: Any, body: Callable[[dict[str, Any]], None]) -> None:
+    report: dict[str, Any] = {"commits": [], "rejected": Counter(), "raw": []}
+    try:
+        setup()
+        body(report)
+    except BaseException:
+        report["error"] = traceback.format_exc()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+    report["rejected"] = dict(report["rejected"])
+    queue.put(report)
+
+
+def stampede(queue: Any, barrier: Any, mode: str, pks: list[int], transition: str) -> None:
+    """Each round: load object ``pks[i]``, wait at the barrier, run ``transition``."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import ITEMS
+
+        model = ITEMS[mode]
+        for pk in pks:
+            item = model.objects.get(pk=pk)
+            barrier.wait()
+            attempt(item, transition, report)
+
+    _run(queue, body)
+
+
+def random_walk(queue: Any, mode: str, pks: list[int], steps: int, seed: int) -> None:
+    """Run ``steps`` random transitions (legal or not) on random objects of ``pks``."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import ITEMS, TRANSITIONS
+
+        model = ITEMS[mode]
+        rng = random.Random(seed)
+        for _ in range(steps):
+            item = model.objects.get(pk=rng.choice(pks))
+            attempt(item, rng.choice(TRANSITIONS), report)
+
+    _run(queue, body)
+
+
+def retry_until_done(queue: Any, barrier: Any, mode: str, pks: list[int], hold: float) -> None:
+    """Each round: race for ``place``; the winner holds its transaction open ``hold`` s.
+
+    Losers reload and retry while ``place`` is still possible; every run of the
+    implementation is counted, so a second execution would show.
+    """
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp import faults
+        from tests.reliability.relapp.models import ITEMS
+
+        model = ITEMS[mode]
+        report["executions"] = 0
+        report["retries"] = 0
+
+        def executed(item: Any) -> None:
+            report["executions"] += 1
+
+        faults.arm("implementation", executed)
+        faults.arm("after", lambda item: time.sleep(hold))
+        for pk in pks:
+            item = model.objects.get(pk=pk)
+            barrier.wait()
+            while True:
+                if attempt(item, "place", report):
+                    break
+                item.refresh_from_db()
+                if not item.place.is_available():
+                    break
+                report["retries"] += 1
+
+    _run(queue, body)
+
+
+def delete_row(queue: Any, mode: str, pk: int) -> None:
+    """Delete object ``pk`` of the item model of ``mode``."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import ITEMS
+
+        report["deleted"] = ITEMS[mode].objects.filter(pk=pk).delete()[0]
+
+    _run(queue, body)
