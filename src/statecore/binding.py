@@ -14,7 +14,16 @@ state was never set is in the workflow's initial state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    TypeVar,
+    overload,
+)
 
 from .errors import ProtectedStateError, UnknownTransitionError, WorkflowDefinitionError, describe
 from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
@@ -93,7 +102,7 @@ class StateDescriptor:
     def raw(self, instance: object) -> str:
         """Return the name of the state of ``instance``."""
         name = instance.__dict__.get(self.key)
-        return self.missing(instance) if name is None else name  # type: ignore[no-any-return]
+        return self.missing(instance) if name is None else name
 
     def missing(self, instance: object) -> str:
         """Return the state of an object that never had one set: the initial state.
@@ -183,8 +192,9 @@ def transition(
 
     .. versionadded:: 0.1
     """
+    # For untyped callers writing @transition without parentheses; typed ones cannot.
     if callable(name):
-        msg = "use @statecore.transition() with parentheses"
+        msg = "use @statecore.transition() with parentheses"  # type: ignore[unreachable]
         raise TypeError(msg)
 
     def decorate(function: Callable[Concatenate[Any, P], R]) -> TransitionMethod[P, R]:
@@ -206,7 +216,7 @@ class WorkflowEnabled:
     .. versionadded:: 0.1
     """
 
-    _workflows: dict[str, Workflow] = {}
+    _workflows: ClassVar[dict[str, Workflow]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -260,7 +270,9 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
             declared = implementations.get((field, transition_.name))
             function = declared.function if declared is not None else None
             binding = _binding(cls, descriptor, transition_, function, hooks, logs, problems)
-            method = TransitionMethod(function, transition_.name, field, binding)
+            method: TransitionMethod[Any, Any] = TransitionMethod(
+                function, transition_.name, field, binding
+            )
             methods[field][transition_.name] = method
             attributes_ = {transition_.name, *(declared.attributes if declared else ())}
             if declared is not None and declared.attributes and _shared(transition_, descriptors):
@@ -419,7 +431,9 @@ def _binding(
         chosen = [
             (hook, function, position)
             for hook, function, position in hooks
-            if hook.kind is kind and hook.field in (None, field) and hook.applies_to(name)
+            if hook.kind is kind
+            and hook.field in (None, field)
+            and hook.applies_to(name)
             and (hook.field is not None or _in_scope(hook, workflow_cls, name))
         ]
         chosen.sort(key=lambda entry: (-entry[0].priority, entry[2]))
@@ -501,7 +515,7 @@ def available_transitions(
         raise AttributeError(msg)
     result = []
     for name, by_transition in methods.items():
-        if field is not None and name != field or not by_transition:
+        if (field is not None and name != field) or not by_transition:
             continue
         descriptor = next(iter(by_transition.values())).binding.descriptor  # type: ignore[union-attr]
         current = descriptor.raw(instance)
@@ -535,10 +549,11 @@ def get_transition(
     methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = getattr(
         owner, "_transition_methods", {}
     )
+    # isinstance() is for untyped callers: an unhashable name would make ``in`` raise.
     found = [
         by_transition[name]
         for attribute, by_transition in methods.items()
-        if field in (None, attribute) and isinstance(name, str) and name in by_transition
+        if field in (None, attribute) and isinstance(name, str) and name in by_transition  # type: ignore[redundant-expr]
     ]
     if len(found) == 1:
         return found[0].__get__(instance, owner)

@@ -135,7 +135,6 @@ def wants_event(function: Callable[..., Any]) -> bool:
     return parameter is not None and parameter.kind is inspect.Parameter.KEYWORD_ONLY
 
 
-@attrs.define(slots=True, eq=False)
 class TransitionBinding:
     """Everything about one transition on one host class that does not change per call.
 
@@ -162,38 +161,73 @@ class TransitionBinding:
         checks, pre_calls, post_calls: ``guards``, ``pre`` and ``post`` as bare callables.
     """
 
-    owner: type
-    descriptor: StateDescriptor
-    transition: Transition
-    implementation: Callable[..., Any] | None
-    guards: dict[str, tuple[Guard, ...]]
-    pre: dict[str, tuple[HookCall, ...]]
-    post: dict[str, tuple[HookCall, ...]]
-    needs_event: bool
-    logs: bool
-    key: str = attrs.field(init=False)
-    target: str | None = attrs.field(init=False)
-    direct: frozenset[str] = attrs.field(init=False)
-    assigns: bool = attrs.field(init=False)
-    permission: Any = attrs.field(init=False)
-    checks: dict[str, tuple[Callable[[Any], Any], ...]] = attrs.field(init=False)
-    pre_calls: dict[str, tuple[Callable[..., Any], ...]] = attrs.field(init=False)
-    post_calls: dict[str, tuple[Callable[..., Any], ...]] = attrs.field(init=False)
+    # A plain slotted class, not attrs: type checkers apply the descriptor protocol to
+    # attributes annotated in a class body, which would type ``descriptor`` (a
+    # `StateDescriptor`) as the `StateWrapper` it reads.
+    __slots__ = (
+        "__weakref__",
+        "assigns",
+        "checks",
+        "descriptor",
+        "direct",
+        "guards",
+        "implementation",
+        "key",
+        "logs",
+        "needs_event",
+        "owner",
+        "permission",
+        "post",
+        "post_calls",
+        "pre",
+        "pre_calls",
+        "target",
+        "transition",
+    )
 
-    def __attrs_post_init__(self) -> None:
-        self.key = self.descriptor.key
+    def __init__(
+        self,
+        owner: type,
+        descriptor: StateDescriptor,
+        transition: Transition,
+        implementation: Callable[..., Any] | None,
+        guards: dict[str, tuple[Guard, ...]],
+        pre: dict[str, tuple[HookCall, ...]],
+        post: dict[str, tuple[HookCall, ...]],
+        needs_event: bool,
+        logs: bool,
+    ) -> None:
+        self.owner = owner
+        self.descriptor = descriptor
+        self.transition = transition
+        self.implementation = implementation
+        self.guards = guards
+        self.pre = pre
+        self.post = post
+        self.needs_event = needs_event
+        self.logs = logs
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the derived attributes (``key`` to ``post_calls``) from the others.
+
+        Call it after changing ``guards``, ``pre``, ``post``, ``needs_event`` or ``logs``.
+        """
+        self.key: str = self.descriptor.key
         transition = self.transition
-        self.target = transition.target
-        self.permission = transition.permission
-        self.checks = {
+        self.target: str | None = transition.target
+        self.permission: Any = transition.permission
+        self.checks: dict[str, tuple[Callable[[Any], Any], ...]] = {
             source: tuple(guard for _, _, guard in guards) for source, guards in self.guards.items()
         }
-        self.pre_calls = {source: tuple(h for h, _ in hooks) for source, hooks in self.pre.items()}
-        self.post_calls = {
+        self.pre_calls: dict[str, tuple[Callable[..., Any], ...]] = {
+            source: tuple(h for h, _ in hooks) for source, hooks in self.pre.items()
+        }
+        self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = {
             target: tuple(h for h, _ in hooks) for target, hooks in self.post.items()
         }
         wrapper = type(self.descriptor.workflow).implementation_class
-        self.assigns = (
+        self.assigns: bool = (
             not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
         )
         plain = (
@@ -203,10 +237,19 @@ class TransitionBinding:
             and transition.permission is None
             and not self.post[self.target]
         )
-        self.direct = frozenset(
+        self.direct: frozenset[str] = frozenset(
             source
             for source in transition.source
             if plain and not self.guards[source] and not self.pre[source]
+        )
+
+    # The Django adapter recomputes a binding under this name.
+    __attrs_post_init__ = refresh
+
+    def __repr__(self) -> str:
+        return (
+            f"<TransitionBinding {self.transition.name!r} of "
+            f"{self.owner.__qualname__}.{self.descriptor.name}>"
         )
 
     @property
@@ -303,9 +346,7 @@ class ImplementationWrapper(Generic[P, R]):
         state = binding.descriptor.read(instance)
         reasons: list[Reason] = []
         if not state.known:
-            reasons.append(
-                Reason("state", state.name, _unknown_state_message(self, state.name))
-            )
+            reasons.append(Reason("state", state.name, _unknown_state_message(self, state.name)))
         elif state.name not in binding.guards:
             reasons.append(
                 Reason(
@@ -318,11 +359,14 @@ class ImplementationWrapper(Generic[P, R]):
         else:
             reasons.extend(_failed_guards(binding.guards[state.name], instance))
         user = self.user if user is None else user
-        if user is not None and transition.permission is not None:
-            if not binding.workflow.check_permission(transition, instance, user):
-                reasons.append(
-                    Reason("permission", _permission_name(transition), _permission_message(self, user))
-                )
+        if (
+            user is not None
+            and transition.permission is not None
+            and not binding.workflow.check_permission(transition, instance, user)
+        ):
+            reasons.append(
+                Reason("permission", _permission_name(transition), _permission_message(self, user))
+            )
         return Availability(transition.name, state.name, tuple(reasons))
 
     def is_available(self, user: Any = None) -> bool:
@@ -563,7 +607,7 @@ class ImplementationWrapper(Generic[P, R]):
                 target=chosen,
                 targets=transition.targets,
             )
-        return name  # type: ignore[return-value]
+        return name
 
     def _interrupted(self, source: str, actual: str | None) -> ConcurrentTransition:
         transition = self.binding.transition.name

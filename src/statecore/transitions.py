@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -34,8 +34,9 @@ def _conditions(value: object) -> tuple[Condition, ...]:
     if value is None:
         return ()
     if callable(value) or isinstance(value, str):
-        return (value,)  # type: ignore[return-value]
-    return tuple(value)  # type: ignore[call-overload]
+        return (value,)
+    # Anything else must be an iterable of conditions; tuple() raises TypeError if not.
+    return tuple(cast("Iterable[Condition]", value))
 
 
 def _state_name(value: object) -> str | None:
@@ -93,7 +94,8 @@ class Transition:
         return self.targets[0] if len(self.targets) == 1 else None
 
     def __repr__(self) -> str:
-        return f"Transition({self.name!r}, {list(self.source)!r}, {self.target or list(self.targets)!r})"
+        target = self.target or list(self.targets)
+        return f"Transition({self.name!r}, {list(self.source)!r}, {target!r})"
 
     @classmethod
     def coerce(cls, spec: object) -> Transition:
@@ -137,14 +139,16 @@ class TransitionList:
         try:
             return self._transitions[name]
         except KeyError:
-            msg = f"No transition named {name!r}; transitions: {', '.join(self._transitions) or 'none'}"
+            known = ", ".join(self._transitions) or "none"
+            msg = f"No transition named {name!r}; transitions: {known}"
             raise AttributeError(msg) from None
 
     def __getitem__(self, name: str) -> Transition:
         try:
             return self._transitions[name]
         except KeyError:
-            msg = f"No transition named {name!r}; transitions: {', '.join(self._transitions) or 'none'}"
+            known = ", ".join(self._transitions) or "none"
+            msg = f"No transition named {name!r}; transitions: {known}"
             raise KeyError(msg) from None
 
     def __contains__(self, item: object) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
 
@@ -15,7 +15,9 @@ from .states import State, StateList, StateWrapper, is_valid_name
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 
 if TYPE_CHECKING:
-    from .binding import StateDescriptor
+    from typing_extensions import Self  # typing.Self needs Python 3.11
+
+    from .binding import StateDescriptor, WorkflowEnabled
 
 __all__ = ["Workflow"]
 
@@ -80,12 +82,18 @@ class Workflow:
 
     if TYPE_CHECKING:
         # On a host class the workflow object is replaced by a StateDescriptor (see
-        # __set_name__); these tell type checkers what reading and assigning give.
+        # __set_name__); these tell type checkers what reading and assigning give. The
+        # last overload keeps the workflow's own type where mypy applies __get__ to a
+        # value that is no class attribute (a property returning a workflow).
         @overload
         def __get__(self, instance: None, owner: type) -> StateDescriptor: ...
         @overload
-        def __get__(self, instance: object, owner: type) -> StateWrapper: ...
-        def __get__(self, instance: object, owner: type) -> StateDescriptor | StateWrapper: ...
+        def __get__(self, instance: WorkflowEnabled, owner: type) -> StateWrapper: ...
+        @overload
+        def __get__(self, instance: object, owner: type) -> Self: ...
+        def __get__(
+            self, instance: object, owner: type
+        ) -> StateDescriptor | StateWrapper | Self: ...
         def __set__(self, instance: object, value: object) -> None: ...
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -188,7 +196,6 @@ class Workflow:
             wrapper = StateWrapper(State(str(name)), cls, known=False)
         return wrapper
 
-
     # -- graphs -----------------------------------------------------------------------
 
     @classmethod
@@ -237,18 +244,19 @@ def _parse_states(spec: object, problems: list[str]) -> list[State]:
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             parsed.append(State(item[0], str(item[1])))
         else:
-            problems.append(
-                f"state {item!r} is neither a name, a (name, title) pair nor a State"
-            )
+            problems.append(f"state {item!r} is neither a name, a (name, title) pair nor a State")
     return parsed
 
 
 def _compile(cls: type[Workflow]) -> None:
     """Turn the class's definition attributes into their compiled forms, or raise."""
     problems: list[str] = []
-    parent = next(
-        (base for base in cls.__mro__[1:] if isinstance(base.__dict__.get("states"), StateList)),
-        None,
+    parent = cast(  # only a compiled workflow class holds a StateList
+        "type[Workflow] | None",
+        next(
+            (b for b in cls.__mro__[1:] if isinstance(b.__dict__.get("states"), StateList)),
+            None,
+        ),
     )
     own = cls.__dict__
 
@@ -284,9 +292,7 @@ def _compile(cls: type[Workflow]) -> None:
     }
 
     # Transitions: the parent's, then this class's (same name replaces).
-    transitions: dict[str, Transition] = (
-        {t.name: t for t in parent.transitions} if parent else {}
-    )
+    transitions: dict[str, Transition] = {t.name: t for t in parent.transitions} if parent else {}
     if "transitions" in own:
         spec = own["transitions"]
         if spec is None or isinstance(spec, (str, bytes)) or not isinstance(spec, Iterable):
@@ -360,9 +366,7 @@ def _is_state(name: object, states: dict[str, State]) -> bool:
     return isinstance(name, str) and name in states
 
 
-def _resolve(
-    transition: Transition, states: dict[str, State], problems: list[str]
-) -> Transition:
+def _resolve(transition: Transition, states: dict[str, State], problems: list[str]) -> Transition:
     """Check a transition's states and expand its source wildcards."""
     label = f"transition {transition.name!r}"
     known = True
