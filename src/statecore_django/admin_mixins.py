@@ -174,7 +174,7 @@ def transition_form_class(
         declared = dict(spec)
     elif isinstance(spec, Sequence) and not isinstance(spec, str) and model is not None:
         declared = dict(fields_for_model(model, fields=list(spec)))
-        unknown = [name for name in spec if name not in declared]
+        unknown = [name for name in spec if declared.get(name) is None]
         if unknown:
             msg = (
                 f"transition {transition.name!r} asks for fields {', '.join(unknown)}, which "
