@@ -38,6 +38,7 @@ import copy
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import DatabaseError, router, transaction
+from django.db.transaction import TransactionManagementError
 
 import statecore
 from statecore.binding import StateDescriptor, TransitionMethod
@@ -106,7 +107,9 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             with transaction.atomic(using=alias):
                 if self._save and self._locking() == "pessimistic" and _is_saved(instance):
                     self._lock(source)
-                return super().__call__(*args, **kwargs)
+                result = super().__call__(*args, **kwargs)
+                self._refuse_doomed_commit()
+                return result
         except BaseException as exc:
             _restore(instance, snapshot)
             error = self._conflict(exc, source)
@@ -209,6 +212,23 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         actual = found[0] if found else None
         if actual != source:
             raise self._stale(source, actual)
+
+    def _refuse_doomed_commit(self) -> None:
+        """Raise when the transaction can no longer commit (a database error was swallowed).
+
+        Leaving ``atomic()`` normally would then roll back silently while the caller
+        is told the transition succeeded.
+        """
+        connection = transaction.get_connection(self._alias)
+        if not (connection.needs_rollback or _aborted(connection)):
+            return
+        msg = (
+            f"transition {self.binding.transition.name!r} of {describe(self.instance)} was "
+            f"not applied: a database error inside its transaction was caught and ignored, "
+            f"so the database rolls the transaction back; let the error propagate, or run "
+            f"the failing query in its own transaction.atomic() block"
+        )
+        raise TransactionManagementError(msg)
 
     def _locking(self) -> str:
         mode = getattr(self.binding.descriptor.workflow, "locking", None)
@@ -349,6 +369,12 @@ def _restore(instance: Any, snapshot: _Snapshot) -> None:
     current["_state"] = state
     state.adding = adding
     state.db = db
+
+
+def _aborted(connection: Any) -> bool:
+    """Tell whether a PostgreSQL transaction is in the failed state (psycopg 2 and 3)."""
+    info = getattr(connection.connection, "info", None)
+    return getattr(info, "transaction_status", None) == 3  # INERROR
 
 
 def _is_saved(instance: Any) -> bool:
