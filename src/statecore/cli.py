@@ -52,6 +52,8 @@ BINARY_NEEDS_OUTPUT = "--format {format} writes an image; give an output file wi
 NO_PROBLEMS = "no problems found in {target}"
 #: ``check`` found something.
 PROBLEMS_FOUND = "{count} problem{plural} found in {target}"
+#: ``demo --django`` without Django installed.
+DJANGO_MISSING = "the Django demo needs Django ({error}); pip install 'statecore[django]'"
 #: ``graph -o`` wrote the file.
 WROTE = "wrote {path}"
 
@@ -124,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write the diagram (.svg, .png, .pdf, .dot or .mmd; default: a file in "
         "the temporary directory)",
     )
+    demo.add_argument(
+        "--django",
+        action="store_true",
+        help="run the Django side instead: a model on an embedded SQLite database, "
+        "transitions saved and logged, the log table printed (needs statecore[django])",
+    )
     return parser
 
 
@@ -194,6 +202,12 @@ def _check(options: argparse.Namespace) -> int:
 
 
 def _demo(options: argparse.Namespace) -> int:
+    if options.django:
+        try:
+            from statecore_django.demo import main as django_demo
+        except ImportError as exc:
+            raise CommandError(DJANGO_MISSING.format(error=exc)) from None
+        return django_demo(options.output)
     from .demo import main as demo_main
 
     return demo_main(options.output)
