@@ -16,6 +16,8 @@ a method::
     <StateWrapper: 'open'>
 """
 
+from contextlib import suppress as _suppress
+
 from .binding import (
     StateDescriptor,
     TransitionMethod,
@@ -95,8 +97,6 @@ __all__ = [
 for _name in __all__:
     _obj = globals()[_name]
     if isinstance(_obj, type) or callable(_obj):
-        try:
+        with _suppress(AttributeError, TypeError):
             _obj.__module__ = __name__
-        except (AttributeError, TypeError):
-            pass
-del _name, _obj
+del _name, _obj, _suppress

@@ -97,7 +97,7 @@ class Order(statecore.WorkflowEnabled):
 
     state = OrderFlow()
 
-    def __init__(self, id: int, customer: str, items: dict[str, Decimal]) -> None:  # noqa: D107
+    def __init__(self, id: int, customer: str, items: dict[str, Decimal]) -> None:
         self.id = id
         self.customer = customer
         self.items = items

@@ -31,7 +31,9 @@ class State:
 
     name: str
     title: str = attrs.field(
-        default=attrs.Factory(lambda self: self.name.replace("_", " ").capitalize(), takes_self=True)
+        default=attrs.Factory(
+            lambda self: self.name.replace("_", " ").capitalize(), takes_self=True
+        )
     )
     value: Any = attrs.field(default=None, kw_only=True)
     final: bool = attrs.field(default=False, kw_only=True)
@@ -209,4 +211,3 @@ class StateWrapper:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (str, (self.state.name,))
-
