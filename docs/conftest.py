@@ -1,1 +1,86 @@
-"""Pytest configuration for the executable examples in the documentation."""
+"""Pytest configuration for the executable examples in the documentation.
+
+Only ``docs/django.md`` needs Django. When that file is collected, Django is configured
+here (``settings.configure``): an in-memory SQLite database, the apps the guide uses
+(``statecore_django``, ``statecore_django.log`` and the guide's own ``shop`` app, in
+``docs/shop``), and the tables of the installed apps' migrations. The other pages never
+import Django.
+
+When Django was already configured by something else in the same run (the adapter's test
+suite), the guide is skipped with the reason: run it on its own, ``pytest docs/django.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+GUIDE = HERE / "django.md"
+_CONFIGURED_HERE = pytest.StashKey[bool]()
+
+
+def configure_django() -> bool:
+    """Configure Django for the guide; return False when it was configured elsewhere."""
+    from django.conf import settings
+
+    if settings.configured:
+        return "shop" in settings.INSTALLED_APPS
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="statecore-docs-only",
+        USE_TZ=True,
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        INSTALLED_APPS=[
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.admin",
+            "statecore_django",
+            "statecore_django.log",
+            "shop",
+        ],
+        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    return True
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    """Configure Django when, and only when, the Django guide is collected."""
+    if file_path == GUIDE and _CONFIGURED_HERE not in parent.config.stash:
+        parent.config.stash[_CONFIGURED_HERE] = configure_django()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the guide when Django was configured without its ``shop`` app."""
+    if config.stash.get(_CONFIGURED_HERE, True):
+        return
+    mark = pytest.mark.skip(
+        reason="Django was configured by other tests in this run; run pytest docs/django.md"
+    )
+    for item in items:
+        if Path(item.path) == GUIDE:
+            item.add_marker(mark)

@@ -1,0 +1,1 @@
+"""The ``shop`` app of docs/django.md: its models are defined in the guide itself."""
