@@ -149,7 +149,7 @@ class TransitionMethod(Generic[P, R]):
         self.binding = binding
         self.wrapper_class: type[ImplementationWrapper[Any, Any]] = ImplementationWrapper
         if binding is not None:
-            self.wrapper_class = type(binding.descriptor.workflow).implementation_class
+            self.wrapper_class = binding.wrapper_class
 
     @overload
     def __get__(self, instance: None, owner: type) -> TransitionMethod[P, R]: ...
@@ -235,7 +235,12 @@ def state_descriptors(cls: type) -> dict[str, StateDescriptor]:
     return found
 
 
-def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> None:
+def bind(
+    cls: type,
+    descriptors: dict[str, StateDescriptor] | None = None,
+    *,
+    wrapper_class: type[ImplementationWrapper[Any, Any]] | None = None,
+) -> None:
     """Install the transitions of every workflow of ``cls`` on it, with its hooks.
 
     `WorkflowEnabled` calls this when a subclass is created; adapters whose fields are
@@ -244,6 +249,10 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
     Args:
         cls: the host class.
         descriptors: its state attributes (found on the class when not given).
+        wrapper_class: an `ImplementationWrapper` subclass that every transition must
+            run with: a workflow whose ``implementation_class`` is not a subclass of it
+            runs with it instead (an adapter's wrapper, e.g. for a plain workflow stored
+            in a Django field).
 
     Raises:
         WorkflowDefinitionError: every conflict found: a plain attribute named like a
@@ -270,6 +279,9 @@ def bind(cls: type, descriptors: dict[str, StateDescriptor] | None = None) -> No
             declared = implementations.get((field, transition_.name))
             function = declared.function if declared is not None else None
             binding = _binding(cls, descriptor, transition_, function, hooks, logs, problems)
+            if wrapper_class is not None and not issubclass(binding.wrapper_class, wrapper_class):
+                binding.wrapper_class = wrapper_class
+                binding.refresh()
             method: TransitionMethod[Any, Any] = TransitionMethod(
                 function, transition_.name, field, binding
             )

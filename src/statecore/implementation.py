@@ -157,6 +157,9 @@ class TransitionBinding:
             log, and the default `ImplementationWrapper.commit_state`).
         assigns: True when committing is a plain assignment (no log, default
             `ImplementationWrapper.commit_state`).
+        starts: True when ``wrapper_class`` overrides `ImplementationWrapper.started`.
+        wrapper_class: the `ImplementationWrapper` subclass that runs the transition
+            (the workflow's ``implementation_class`` unless the binding says otherwise).
         permission: the transition's permission.
         checks, pre_calls, post_calls: ``guards``, ``pre`` and ``post`` as bare callables.
     """
@@ -181,8 +184,10 @@ class TransitionBinding:
         "post_calls",
         "pre",
         "pre_calls",
+        "starts",
         "target",
         "transition",
+        "wrapper_class",
     )
 
     def __init__(
@@ -196,8 +201,14 @@ class TransitionBinding:
         post: dict[str, tuple[HookCall, ...]],
         needs_event: bool,
         logs: bool,
+        wrapper_class: type[ImplementationWrapper[Any, Any]] | None = None,
     ) -> None:
         self.owner = owner
+        self.wrapper_class: type[ImplementationWrapper[Any, Any]] = (
+            type(descriptor.workflow).implementation_class
+            if wrapper_class is None
+            else wrapper_class
+        )
         self.descriptor = descriptor
         self.transition = transition
         self.implementation = implementation
@@ -226,7 +237,8 @@ class TransitionBinding:
         self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = {
             target: tuple(h for h, _ in hooks) for target, hooks in self.post.items()
         }
-        wrapper = type(self.descriptor.workflow).implementation_class
+        wrapper = self.wrapper_class
+        self.starts: bool = wrapper.started is not ImplementationWrapper.started
         self.assigns: bool = (
             not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
         )
@@ -235,6 +247,7 @@ class TransitionBinding:
             and self.implementation is None
             and self.target is not None
             and transition.permission is None
+            and not self.starts
             and not self.post[self.target]
         )
         self.direct: frozenset[str] = frozenset(
@@ -242,9 +255,6 @@ class TransitionBinding:
             for source in transition.source
             if plain and not self.guards[source] and not self.pre[source]
         )
-
-    # The Django adapter recomputes a binding under this name.
-    __attrs_post_init__ = refresh
 
     def __repr__(self) -> str:
         return (
@@ -423,6 +433,8 @@ class ImplementationWrapper(Generic[P, R]):
                 raise self._forbidden(source)
         if self.user is not None and binding.permission is not None:
             self._check_permission(source)
+        if binding.starts:
+            self.started(source, args, kwargs)
 
         event = None
         if binding.needs_event:
@@ -481,6 +493,18 @@ class ImplementationWrapper(Generic[P, R]):
                 )
                 raise
         return result  # type: ignore[no-any-return]
+
+    def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Called once the transition passed its checks, before the before hooks.
+
+        Does nothing; adapters override it (the Django adapter sends ``pre_transition``
+        here). Raising cancels the transition with the state unchanged.
+
+        Args:
+            source: the state the object is leaving.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
 
     def commit_state(
         self, source: str, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]

@@ -26,7 +26,7 @@ import statecore
 from statecore.binding import StateDescriptor, bind, state_descriptors
 from statecore.errors import ProtectedStateError, describe
 
-from .wrappers import install_django_behaviour
+from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -409,7 +409,7 @@ def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
     descriptors = state_descriptors(sender)
     if not any(isinstance(d, StateFieldDescriptor) for d in descriptors.values()):
         return
-    bind(sender, descriptors)
+    bind(sender, descriptors, wrapper_class=TransactionalImplementationWrapper)
     install_django_behaviour(sender, descriptors)
 
 

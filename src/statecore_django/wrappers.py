@@ -41,9 +41,9 @@ from django.db import DatabaseError, router, transaction
 from django.db.transaction import TransactionManagementError
 
 import statecore
-from statecore.binding import StateDescriptor, TransitionMethod
+from statecore.binding import StateDescriptor
 from statecore.errors import describe
-from statecore.implementation import ImplementationWrapper, TransitionBinding
+from statecore.implementation import ImplementationWrapper
 
 from . import conf
 from .signals import post_transition, pre_transition, transition_failed
@@ -125,6 +125,23 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             if error is not None:
                 raise error from exc
             raise
+
+    def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Send `pre_transition` once the checks passed, before the first before-hook."""
+        binding = self.binding
+        workflow = type(binding.descriptor.workflow)
+        target = binding.target
+        pre_transition.send(
+            sender=type(self.instance),
+            instance=self.instance,
+            transition=binding.transition,
+            source=workflow.states[source],
+            target=workflow.states[target] if target is not None else None,
+            field=binding.descriptor.name,
+            args=args,
+            kwargs=kwargs,
+            user=self.user,
+        )
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -423,21 +440,9 @@ def install_django_behaviour(
 ) -> None:
     """Make the transitions just bound on a model class Django-aware.
 
-    Every transition gets the transactional wrapper (even with a plain
-    `statecore.Workflow`) and sends `pre_transition` before its first before-hook; the
-    class gets ``get_available_<field>_transitions(user=None)`` per state field, and
+    The class gets ``get_available_<field>_transitions(user=None)`` per state field, and
     ``post_save`` logs creations for workflows with ``log_creation = True``.
     """
-    seen: set[int] = set()
-    for value in list(vars(cls).values()):
-        if not isinstance(value, TransitionMethod) or value.binding is None:
-            continue
-        if value.binding.owner is not cls or id(value.binding) in seen:
-            continue
-        seen.add(id(value.binding))
-        if not issubclass(value.wrapper_class, TransactionalImplementationWrapper):
-            value.wrapper_class = TransactionalImplementationWrapper
-        _prepare_binding(value.binding)
     for name in descriptors:
         method = f"get_available_{name}_transitions"
         if method not in vars(cls):
@@ -448,29 +453,6 @@ def install_django_behaviour(
         post_save.connect(
             _log_creation, sender=cls, weak=False, dispatch_uid=f"statecore_django:{cls!r}"
         )
-
-
-def _prepare_binding(binding: TransitionBinding) -> None:
-    def send(instance: Any, *args: Any, event: statecore.TransitionEvent, **kwargs: Any) -> None:
-        pre_transition.send(
-            sender=type(instance),
-            instance=instance,
-            transition=event.transition,
-            source=event.source,
-            target=event.target,
-            field=event.field,
-            args=args,
-            kwargs=kwargs,
-            user=event.user,
-        )
-
-    binding.pre = {source: ((send, True), *calls) for source, calls in binding.pre.items()}
-    binding.needs_event = True
-    # Recompute what the binding derives from its hooks, then take it off the core's
-    # fast paths: every Django transition commits through commit_state().
-    binding.__attrs_post_init__()
-    binding.assigns = False
-    binding.direct = frozenset()
 
 
 def _available_method(field: str) -> Any:
