@@ -155,3 +155,97 @@ def delete_row(queue: Any, mode: str, pk: int) -> None:
         report["deleted"] = ITEMS[mode].objects.filter(pk=pk).delete()[0]
 
     _run(queue, body)
+
+
+def backend_id() -> int:
+    """The server's id of this process's connection (to kill it from another one)."""
+    from django.db import connection
+
+    query = (
+        "SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT CONNECTION_ID()"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return int(cursor.fetchone()[0])
+
+
+def killed_connection(queue: Any, control: Any, mode: str, pks: list[int], point: str) -> None:
+    """Run ``place`` on each of ``pks``, pausing at fault ``point`` for the parent to act.
+
+    At the point the process sends ``("at", backend id)`` on ``control`` and waits for
+    ``"go"``: meanwhile the parent kills its connection. Each outcome is reported.
+    """
+
+    def body(report: dict[str, Any]) -> None:
+        from django.db import connections
+        from tests.reliability.relapp import faults
+        from tests.reliability.relapp.models import ITEMS
+
+        model = ITEMS[mode]
+
+        def pause(item: Any) -> None:
+            control.send(("at", backend_id()))
+            control.recv()
+
+        faults.arm(point, pause)
+        for pk in pks:
+            item = model.objects.get(pk=pk)
+            committed = attempt(item, "place", report)
+            if not committed:
+                try:
+                    connections.close_all()
+                except Exception:  # the connection is already gone
+                    pass
+            control.send(("done", committed))
+
+    _run(queue, body)
+
+
+def kill_at_random(queue: Any, mode: str, pks: list[int], kills: int, seed: int) -> None:
+    """Fork ``kills`` children that run random transitions; SIGKILL each at a random time.
+
+    This process sets Django up once (without connecting); each child opens its own
+    connection, reports each commit on a pipe as soon as it returns, and is killed after
+    a random delay, so the kill lands at a random point of some transition (often
+    inside its transaction). Commits reported before the kill are collected.
+    """
+
+    def body(report: dict[str, Any]) -> None:
+        import multiprocessing.connection as mpc
+        import signal
+
+        from tests.reliability.relapp.models import ITEMS, TRANSITIONS
+
+        model = ITEMS[mode]
+        rng = random.Random(seed)
+        report["kills"] = 0
+        for round_ in range(kills):
+            reader, writer = mpc.Pipe(duplex=False)
+            child_seed = rng.random()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                reader.close()
+                try:
+                    steps = {"commits": [], "rejected": Counter(), "raw": []}
+                    walk = random.Random(child_seed)
+                    while True:
+                        item = model.objects.get(pk=walk.choice(pks))
+                        if attempt(item, walk.choice(TRANSITIONS), steps):
+                            writer.send(("commit", steps["commits"].pop()))
+                finally:
+                    os._exit(1)
+            writer.close()
+            time.sleep(rng.uniform(0.02, 0.12))
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            report["kills"] += 1
+            while True:
+                try:
+                    _tag, commit = reader.recv()
+                except (EOFError, OSError):
+                    break
+                report["commits"].append(commit)
+            reader.close()
+            del round_
+
+    _run(queue, body)
