@@ -105,7 +105,9 @@ class Paired:
         self.baseline.append(baseline)
 
     def as_dict(self) -> dict[str, Any]:
-        ratios = [lib / base for lib, base in zip(self.library, self.baseline) if base > 0]
+        ratios = [
+            lib / base for lib, base in zip(self.library, self.baseline, strict=True) if base > 0
+        ]
         return {
             "samples": {"library": self.library, "baseline": self.baseline},
             "median": statistics.median(self.library),

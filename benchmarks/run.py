@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated workloads, e.g. W1,W2")
     parser.add_argument("--libraries", help="comma-separated libraries (statecore is kept)")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
-    parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "WORKLOAD"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", nargs=2, metavar=("LIBRARY", "WORKLOAD"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
 
     if args.worker:
@@ -71,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {line}")
     failed = [r for r in results if r["status"] == "failed"]
     for result in failed:
-        print(f"\nCORRECTNESS CHECK FAILED: {result['workload']} {result['library']}: "
-              f"{result['reason']}")
+        print(
+            f"\nCORRECTNESS CHECK FAILED: {result['workload']} {result['library']}: "
+            f"{result['reason']}"
+        )
         if result.get("traceback"):
             print(result["traceback"])
     print(f"\n({'quick' if args.quick else 'full'} run, {elapsed:.0f} s)")
@@ -162,8 +166,16 @@ def table(results: list[dict[str, Any]]) -> str:
                     rows.append(("", "baseline", "", _value(baseline, result["unit"]), "1.0", ""))
             first = False
             if result["status"] != "ok":
-                rows.append(("", library, result.get("version") or "",
-                             f"{result['status']}: {result['reason']}", "", ""))
+                rows.append(
+                    (
+                        "",
+                        library,
+                        result.get("version") or "",
+                        f"{result['status']}: {result['reason']}",
+                        "",
+                        "",
+                    )
+                )
                 continue
             median = _value(result["median"], result["unit"])
             if result.get("module_only") is not None and result.get("needs_django"):
@@ -172,14 +184,16 @@ def table(results: list[dict[str, Any]]) -> str:
                 median += f" ({result['extra']:+,.0f} B)"
                 if result.get("instances") not in (None,) and result["instances"] < 100_000:
                     median += f" [{result['instances']:,} instances]"
-            rows.append((
-                "",
-                library,
-                result.get("version") or "",
-                median,
-                f"{result['ratio']:.1f}",
-                _versus(result, reference),
-            ))
+            rows.append(
+                (
+                    "",
+                    library,
+                    result.get("version") or "",
+                    median,
+                    f"{result['ratio']:.1f}",
+                    _versus(result, reference),
+                )
+            )
     rows = rows[1:]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     # The long status or workload text spans columns: do not let it widen them.
@@ -189,7 +203,9 @@ def table(results: list[dict[str, Any]]) -> str:
     def line(row: tuple[str, ...]) -> str:
         if row[0] and not any(row[1:]):
             return row[0]
-        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
 
     return "\n".join([line(header), *(line(row) for row in rows)])
 
@@ -251,7 +267,8 @@ def _machine() -> str:
                 break
     except OSError:
         cpu = platform.processor() or cpu
-    return f"{cpu}; {platform.python_implementation()} {platform.python_version()}; {platform.system()}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{cpu}; {python}; {platform.system()}"
 
 
 if __name__ == "__main__":

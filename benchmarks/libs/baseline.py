@@ -13,6 +13,7 @@ from flows import (
     LISTING_TRANSITIONS,
     Calls,
 )
+
 from libs import Factory, Lister, PingPong
 
 NAME = "baseline"

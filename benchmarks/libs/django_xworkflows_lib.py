@@ -21,6 +21,7 @@ from flows import (
     PING_PONG_TRANSITIONS,
     Calls,
 )
+
 from libs import Factory, Lister, PingPong, django_setup
 
 NAME = "django-xworkflows"
@@ -119,7 +120,9 @@ def lister(calls: Calls) -> Lister:
 
         extra[f"g{index}"] = xworkflows.transition_check(name)(guard)
     transitions = [(name, source, target) for name, source, target, _ in LISTING_TRANSITIONS]
-    obj = _model("Listed", _flow("ListingFlow", LISTING_STATES, transitions, LISTING_STATE), extra)()
+    obj = _model(
+        "Listed", _flow("ListingFlow", LISTING_STATES, transitions, LISTING_STATE), extra
+    )()
 
     def list_() -> list[Any]:
         return [

@@ -17,9 +17,9 @@ from flows import (
     PING_PONG_TRANSITIONS,
     Calls,
 )
-from libs import Factory, Lister, PingPong
 
 import statecore
+from libs import Factory, Lister, PingPong
 
 NAME = "statecore"
 DISTRIBUTION = "statecore"

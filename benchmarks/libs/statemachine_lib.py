@@ -14,8 +14,9 @@ from flows import (
     LISTING_TRANSITIONS,
     Calls,
 )
-from libs import Factory, Lister, PingPong
 from statemachine import State, StateMachine
+
+from libs import Factory, Lister, PingPong
 
 NAME = "python-statemachine"
 DISTRIBUTION = "python-statemachine"
@@ -101,7 +102,10 @@ def lister(calls: Calls) -> Lister:
     )
     obj = machine()
     return Lister(
-        obj, obj.enabled_events, lambda found: {e.id for e in found}, lambda: obj.current_state_value
+        obj,
+        obj.enabled_events,
+        lambda found: {e.id for e in found},
+        lambda: obj.current_state_value,
     )
 
 

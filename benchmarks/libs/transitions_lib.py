@@ -22,8 +22,9 @@ from flows import (
     PING_PONG_TRANSITIONS,
     Calls,
 )
-from libs import Factory, Lister, PingPong
 from transitions import Machine
+
+from libs import Factory, Lister, PingPong
 
 NAME = "transitions"
 DISTRIBUTION = "transitions"

@@ -22,6 +22,7 @@ from flows import (
     PING_PONG_TRANSITIONS,
     Calls,
 )
+
 from libs import Factory, Lister, PingPong, django_setup
 
 NAME = "viewflow.fsm"

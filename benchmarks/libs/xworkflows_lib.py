@@ -18,6 +18,7 @@ from flows import (
     PING_PONG_TRANSITIONS,
     Calls,
 )
+
 from libs import Factory, Lister, PingPong
 
 NAME = "xworkflows"
@@ -73,7 +74,9 @@ def ping_pong(calls: Calls | None) -> PingPong:
 def lister(calls: Calls) -> Lister:
     class ListingFlow(xworkflows.Workflow):
         states = _states(LISTING_STATES)
-        transitions = tuple((name, source, target) for name, source, target, _ in LISTING_TRANSITIONS)
+        transitions = tuple(
+            (name, source, target) for name, source, target, _ in LISTING_TRANSITIONS
+        )
         initial_state = LISTING_STATE
 
     namespace: dict[str, Any] = {"state": ListingFlow()}
@@ -106,7 +109,11 @@ def define(index: int) -> Any:
     flow = type(
         f"BigFlow{index}",
         (xworkflows.Workflow,),
-        {"states": _states(BIG_STATES), "transitions": BIG_TRANSITIONS, "initial_state": BIG_INITIAL},
+        {
+            "states": _states(BIG_STATES),
+            "transitions": BIG_TRANSITIONS,
+            "initial_state": BIG_INITIAL,
+        },
     )
     return type(f"Big{index}", (xworkflows.WorkflowEnabled,), {"state": flow()})
 

@@ -13,7 +13,7 @@ import traceback
 from importlib import metadata
 from typing import Any
 
-from harness import QUICK, FULL, CheckFailed
+from harness import FULL, QUICK, CheckFailed
 from libs import BASELINE, LIBRARIES
 
 # Workload -> (group module, function name, unit of the measured value).

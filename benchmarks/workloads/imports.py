@@ -41,9 +41,7 @@ print(end - start, end - ready)
 
 
 def _import_seconds(module: str, django: bool) -> tuple[float, float]:
-    code = CHILD.format(
-        here=str(HERE), prelude=DJANGO_PRELUDE if django else "", module=module
-    )
+    code = CHILD.format(here=str(HERE), prelude=DJANGO_PRELUDE if django else "", module=module)
     done = subprocess.run(
         [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=False
     )
