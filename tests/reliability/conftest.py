@@ -178,6 +178,7 @@ def figures(request: pytest.FixtureRequest) -> Any:
 
     def record(**values: Any) -> None:
         values.setdefault("violations", 0)
+        values.setdefault("scale", scale())
         _figures.setdefault(case, {}).update(values)
 
     return record

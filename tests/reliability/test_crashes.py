@@ -141,9 +141,10 @@ def test_sigkilled_processes_leave_no_half_transition_and_no_lock(
     figures(
         processes_killed=total_kills,
         objects=len(pks),
-        attempted=len(commits) + sum(rejected.values()),
-        committed=len(commits),
-        committed_unreported=rows - len(commits),
+        attempted=len(commits) + sum(rejected.values()) + total_kills,
+        committed=rows,
+        committed_reported=len(commits),
+        in_flight_when_killed=total_kills,
         rejected=dict(rejected),
         longest_lock_wait_seconds=round(longest, 3),
         violations=raw_errors(rejected),

@@ -39,7 +39,9 @@ def _race(guard: Any) -> tuple[Counter[str], int]:
         barrier = threading.Barrier(THREADS)
         results: list[str] = []
 
-        def run(gate: Gate = gate, barrier: threading.Barrier = barrier) -> None:
+        def run(
+            gate: Gate = gate, barrier: threading.Barrier = barrier, results: list[str] = results
+        ) -> None:
             barrier.wait()
             try:
                 with guard:

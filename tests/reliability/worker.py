@@ -7,6 +7,7 @@ battery's settings, opens its own database connection, and puts one dict on the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sys
@@ -192,10 +193,8 @@ def killed_connection(queue: Any, control: Any, mode: str, pks: list[int], point
             item = model.objects.get(pk=pk)
             committed = attempt(item, "place", report)
             if not committed:
-                try:
+                with contextlib.suppress(Exception):  # the connection is already gone
                     connections.close_all()
-                except Exception:  # the connection is already gone
-                    pass
             control.send(("done", committed))
 
     _run(queue, body)
@@ -230,8 +229,12 @@ def kill_at_random(queue: Any, mode: str, pks: list[int], kills: int, seed: int)
                     walk = random.Random(child_seed)
                     while True:
                         item = model.objects.get(pk=walk.choice(pks))
+                        before = Counter(steps["rejected"])
                         if attempt(item, walk.choice(TRANSITIONS), steps):
                             writer.send(("commit", steps["commits"].pop()))
+                        else:
+                            (rejection,) = (steps["rejected"] - before).keys()
+                            writer.send(("rejected", rejection))
                 finally:
                     os._exit(1)
             writer.close()
@@ -241,10 +244,13 @@ def kill_at_random(queue: Any, mode: str, pks: list[int], kills: int, seed: int)
             report["kills"] += 1
             while True:
                 try:
-                    _tag, commit = reader.recv()
+                    tag, value = reader.recv()
                 except (EOFError, OSError):
                     break
-                report["commits"].append(commit)
+                if tag == "commit":
+                    report["commits"].append(value)
+                else:
+                    report["rejected"][value] += 1
             reader.close()
             del round_
 
