@@ -51,8 +51,7 @@ def test_demo_prints_hooks_as_they_run(output: str) -> None:
 def test_demo_explains_the_forbidden_payment(output: str) -> None:
     """explain() of the underpaid order names the unmet guard."""
     expected = (
-        "order.pay.explain()\n"
-        "    not available       condition 'payment_covers_total' is not met\n"
+        "order.pay.explain()\n    not available       condition 'payment_covers_total' is not met\n"
     )
     assert expected in output
 

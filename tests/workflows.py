@@ -7,7 +7,6 @@ modules may append their own below.
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 import statecore
 
@@ -97,51 +96,6 @@ class RecordingUser:
         return self.name
 
 
-# -- statecore.testing ----------------------------------------------------------------------
-
-
-class TicketFlow(statecore.Workflow):
-    """A support ticket: a guarded close that needs a permission, and a reopen."""
-
-    states = ("open", "assigned", "closed")
-    transitions = (
-        ("assign", "open", "assigned"),
-        statecore.Transition(
-            "close", "assigned", "closed", conditions="is_resolved", permission="tickets.close"
-        ),
-        ("reopen", "closed", "open"),
-    )
-    initial_state = "open"
-
-
-class Ticket(statecore.WorkflowEnabled):
-    """A host whose state is protected; ``history`` records every transition that ran."""
-
-    state = TicketFlow(protected=True)
-
-    def __init__(self, pk: int | None = None) -> None:
-        self.pk = pk
-        self.resolved = False
-        self.assignee: str | None = None
-        self.history: list[str] = []
-
-    def is_resolved(self) -> bool:
-        """The condition of ``close``."""
-        return self.resolved
-
-    @statecore.transition()
-    def assign(self, who: str) -> str:
-        """Give the ticket to ``who``; returns the previous assignee's name or ``"nobody"``."""
-        previous = self.assignee or "nobody"
-        self.assignee = who
-        return previous
-
-    @statecore.after_transition()
-    def record(self, result: object, *args: object, event: statecore.TransitionEvent) -> None:
-        """Remember the transition's name."""
-        self.history.append(event.transition.name)
-
-
 # -- graphs, lint and the command line ----------------------------------------------------
 
 
@@ -185,3 +139,48 @@ class Room(statecore.WorkflowEnabled):
 
     door = DoorFlow()
     light = LightFlow()
+
+
+# -- statecore.testing ----------------------------------------------------------------------
+
+
+class TicketFlow(statecore.Workflow):
+    """A support ticket: a guarded close that needs a permission, and a reopen."""
+
+    states = ("open", "assigned", "closed")
+    transitions = (
+        ("assign", "open", "assigned"),
+        statecore.Transition(
+            "close", "assigned", "closed", conditions="is_resolved", permission="tickets.close"
+        ),
+        ("reopen", "closed", "open"),
+    )
+    initial_state = "open"
+
+
+class Ticket(statecore.WorkflowEnabled):
+    """A host whose state is protected; ``history`` records every transition that ran."""
+
+    state = TicketFlow(protected=True)
+
+    def __init__(self, pk: int | None = None) -> None:
+        self.pk = pk
+        self.resolved = False
+        self.assignee: str | None = None
+        self.history: list[str] = []
+
+    def is_resolved(self) -> bool:
+        """The condition of ``close``."""
+        return self.resolved
+
+    @statecore.transition()
+    def assign(self, who: str) -> str:
+        """Give the ticket to ``who``; returns the previous assignee's name or ``"nobody"``."""
+        previous = self.assignee or "nobody"
+        self.assignee = who
+        return previous
+
+    @statecore.after_transition()
+    def record(self, result: object, *args: object, event: statecore.TransitionEvent) -> None:
+        """Remember the transition's name."""
+        self.history.append(event.transition.name)

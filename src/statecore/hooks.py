@@ -100,9 +100,7 @@ def _decorator(kind: HookKind) -> Any:
     @overload
     def declare(function: F, /) -> F: ...
     @overload
-    def declare(
-        *names: str, field: str | None = None, priority: int = 0
-    ) -> Callable[[F], F]: ...
+    def declare(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]: ...
 
     def declare(*names: Any, field: str | None = None, priority: int = 0) -> Any:
         if len(names) == 1 and callable(names[0]) and not isinstance(names[0], str):
@@ -112,9 +110,7 @@ def _decorator(kind: HookKind) -> Any:
     return declare
 
 
-def transition_check(
-    *names: str, field: str | None = None, priority: int = 0
-) -> Callable[[F], F]:
+def transition_check(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
     """Declare a check: ``hook(self) -> bool``; False forbids the transition.
 
     Checks count as guards: ``is_available()`` evaluates them and ``explain()`` names the
@@ -131,9 +127,7 @@ def transition_check(
     return _decorator(HookKind.CHECK)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
 
 
-def before_transition(
-    *names: str, field: str | None = None, priority: int = 0
-) -> Callable[[F], F]:
+def before_transition(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
     """Declare a hook run before the implementation: ``hook(self, *args, **kwargs)``.
 
     Args:
@@ -147,9 +141,7 @@ def before_transition(
     return _decorator(HookKind.BEFORE)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
 
 
-def on_leave_state(
-    *names: str, field: str | None = None, priority: int = 0
-) -> Callable[[F], F]:
+def on_leave_state(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
     """Declare a hook run when leaving a state: ``hook(self, *args, **kwargs)``.
 
     Leave hooks run after the before hooks, just before the implementation.
@@ -165,9 +157,7 @@ def on_leave_state(
     return _decorator(HookKind.LEAVE)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
 
 
-def on_enter_state(
-    *names: str, field: str | None = None, priority: int = 0
-) -> Callable[[F], F]:
+def on_enter_state(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
     """Declare a hook run on entering a state: ``hook(self, result, *args, **kwargs)``.
 
     Enter hooks run after the state is set and logged, before the after hooks.
@@ -183,9 +173,7 @@ def on_enter_state(
     return _decorator(HookKind.ENTER)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
 
 
-def after_transition(
-    *names: str, field: str | None = None, priority: int = 0
-) -> Callable[[F], F]:
+def after_transition(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
     """Declare a hook run last: ``hook(self, result, *args, **kwargs)``.
 
     Args:

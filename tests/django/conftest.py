@@ -60,9 +60,8 @@ def _unreachable() -> str | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Set Django up when pytest-django has not (this conftest loaded late)."""
-    from django.apps import apps
-
     import django
+    from django.apps import apps
 
     if not apps.ready:
         django.setup()
