@@ -234,9 +234,14 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Install statecore as a user would and run its demo (the README's quickstart)."""
-    session.install(".[graphviz]")
+    """Install statecore as a user would and run its demos (the README's quickstart).
+
+    First the plain-Python walk through an order workflow, then the Django side on an
+    embedded SQLite database (transitions saved and logged, the log table, the diagram).
+    """
+    session.install(".[django,graphviz]")
     session.run("python", "-m", "statecore", "demo", *session.posargs)
+    session.run("python", "-m", "statecore", "demo", "--django", *session.posargs)
 
 
 @nox.session
