@@ -158,6 +158,7 @@ class StateFieldMixin:
     workflow_class: type[statecore.Workflow]
     name: str
     attname: str
+    _derived: list[str]
 
     def _setup(self, workflow: type[statecore.Workflow] | str, protected: bool) -> None:
         self.workflow_class = import_workflow(workflow)
@@ -173,6 +174,17 @@ class StateFieldMixin:
         ):
             return value.name
         return self.workflow_class.state_name(value, field=getattr(self, "name", None))
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        """Add the field to ``cls`` and put the state descriptor on it."""
+        super().contribute_to_class(cls, name, **kwargs)  # type: ignore[misc]
+        self.install_descriptor(cls, self.attname)
+
+    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+        """Return the field for migrations: the workflow's dotted path, no derived options."""
+        name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        self.deconstruct_workflow(kwargs, self._derived)
+        return name, path, args, kwargs
 
     def install_descriptor(self, cls: type[models.Model], name: str) -> None:
         """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
@@ -223,17 +235,6 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
         kwargs.setdefault("choices", [(s.name, s.title) for s in states])
         kwargs.setdefault("default", self.workflow_class.initial_state.name)
         super().__init__(**kwargs)
-
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        """Add the field to ``cls`` and put the state descriptor on it."""
-        super().contribute_to_class(cls, name, **kwargs)
-        self.install_descriptor(cls, self.attname)
-
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
-        """Return the field for migrations: the workflow's path, no derived options."""
-        name, _path, args, kwargs = super().deconstruct()
-        self.deconstruct_workflow(kwargs, self._derived)
-        return name, "statecore_django.fields.StateField", args, kwargs
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Keep known names; turn a stored name the workflow lacks into an unknown wrapper."""
@@ -305,17 +306,6 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
         kwargs.setdefault("default", self.workflow_class.initial_state.value)
         super().__init__(**kwargs)
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        """Add the field to ``cls`` and put the state descriptor on it."""
-        super().contribute_to_class(cls, name, **kwargs)
-        self.install_descriptor(cls, self.attname)
-
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
-        """Return the field for migrations: the workflow's path, no derived options."""
-        name, _path, args, kwargs = super().deconstruct()
-        self.deconstruct_workflow(kwargs, self._derived)
-        return name, "statecore_django.fields.IntegerStateField", args, kwargs
-
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Return the state name of a stored value; an unknown value as an unknown wrapper."""
         if value is None:
@@ -382,8 +372,12 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         super().__init__(to, on_delete=on_delete, **kwargs)
 
     def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        """Add the field to ``cls`` and put the state descriptor at its name."""
-        super().contribute_to_class(cls, name, **kwargs)
+        """Add the field to ``cls`` and put the state descriptor at its name.
+
+        Unlike the other state fields, the descriptor goes at the field's name (the
+        foreign key's own descriptor is replaced), not at ``<name>_id``.
+        """
+        models.ForeignKey.contribute_to_class(self, cls, name, **kwargs)
         setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
 
     def state_name(self, value: object) -> str:
@@ -391,12 +385,6 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         if isinstance(value, models.Model):
             value = getattr(value, self.target_field.attname)
         return super().state_name(value)
-
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
-        """Return the field for migrations: the workflow's path, no derived default."""
-        name, _path, args, kwargs = super().deconstruct()
-        self.deconstruct_workflow(kwargs, self._derived)
-        return name, "statecore_django.fields.ForeignKeyStateField", args, kwargs
 
 
 def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
