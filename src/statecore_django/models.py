@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -64,6 +65,29 @@ class BaseTransitionLog(models.Model):
         ordering = ("-timestamp", "-id")
         verbose_name = "transition log entry"
         verbose_name_plural = "transition log entries"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse a malformed ``EXTRA_LOG_ATTRIBUTES`` when the log model is defined."""
+        super().__init_subclass__(**kwargs)
+        extras = cls.__dict__.get("EXTRA_LOG_ATTRIBUTES", ())
+        entries = extras if isinstance(extras, (tuple, list)) else [extras]
+        bad = [
+            entry
+            for entry in entries
+            if not (
+                isinstance(entry, (tuple, list))
+                and len(entry) == 3
+                and isinstance(entry[0], str)
+                and isinstance(entry[1], str)
+            )
+        ]
+        if bad or not isinstance(extras, (tuple, list)):
+            msg = (
+                f"{cls.__qualname__}.EXTRA_LOG_ATTRIBUTES has malformed entries "
+                f"{', '.join(map(repr, bad or [extras]))}; each entry must be a "
+                f"(model_field, kwarg_name, default) triple, e.g. ('user', 'user', None)"
+            )
+            raise ImproperlyConfigured(msg)
 
     def __str__(self) -> str:
         """Say the transition and the states, e.g. ``pay: placed -> paid``."""

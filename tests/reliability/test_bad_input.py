@@ -6,6 +6,7 @@ import enum
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from tests.reliability.relapp.models import AuditLog, OptimisticItem
 
@@ -115,18 +116,13 @@ def test_database_value_outside_the_workflow_loads_and_refuses_transitions(
     OptimisticItem.objects.all().delete()  # the audit's workflow has no 'archived'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="statecore_django does not validate EXTRA_LOG_ATTRIBUTES: a malformed entry "
-    "fails at the first transition with a bare ValueError (see docs/reliability.md)",
-)
 def test_malformed_extra_log_attributes_are_refused_when_the_model_is_defined() -> None:
     """An EXTRA_LOG_ATTRIBUTES entry that is not (field, kwarg, default) is refused at once.
 
     The error must name the log model, the entry and the expected shape, when the class
     is created (not at the first transition, inside a request).
     """
-    with pytest.raises(Exception) as caught:  # the specific class is the adapter's to choose
+    with pytest.raises(ImproperlyConfigured) as caught:
         type(
             "BrokenLog",
             (GenericTransitionLog,),
@@ -141,7 +137,7 @@ def test_malformed_extra_log_attributes_are_refused_when_the_model_is_defined() 
 
 
 def test_malformed_extra_log_attributes_fail_the_transition_cleanly(ledger: Any) -> None:
-    """Until the log model is validated, a malformed entry at least rolls everything back."""
+    """A malformed entry patched in after the class check still rolls everything back."""
 
     original = AuditLog.EXTRA_LOG_ATTRIBUTES
     AuditLog.EXTRA_LOG_ATTRIBUTES = (("reason", "reason"),)  # type: ignore[assignment]
