@@ -9,6 +9,7 @@ connects on its own, and starting 16 of them costs a fraction of 16 interpreter 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queues
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,8 +18,13 @@ from typing import Any
 from tests.reliability import worker
 
 CONTEXT = multiprocessing.get_context("forkserver")
+#: Modules the fork server imports: Django's ORM and the backend of the server under test
+#: (the other driver may not be installed).
+_BACKEND = {"postgresql": "postgresql", "mysql": "mysql"}.get(
+    os.environ.get("STATECORE_TEST_DB", ""), "dummy"
+)
 CONTEXT.set_forkserver_preload(
-    ["django.db.models", "django.db.backends.postgresql.base", "statecore", "psycopg", "MySQLdb"]
+    ["django.db.models", f"django.db.backends.{_BACKEND}.base", "statecore", "statecore_django"]
 )
 
 
