@@ -32,7 +32,7 @@ class Workflow(statecore.Workflow):
       `statecore_django.models.BaseTransitionLog`), or ``None`` for no log. Default: the
       ``STATECORE_LOG_MODEL`` setting, read when a transition runs.
     - ``locking``: ``"none"``, ``"optimistic"`` or ``"pessimistic"``. Default: the
-      ``STATECORE_LOCKING`` setting (``"none"``).
+      ``STATECORE_LOCKING`` setting (``"optimistic"``).
     - ``log_creation``: also log the creation of an object (a row with an empty
       ``transition`` and ``from_state``). Default False.
     - ``object_permissions``: check permission names with ``user.has_perm(name, obj)``

@@ -17,8 +17,9 @@ ordinary ``save()``. A row deleted meanwhile is never re-inserted: the transitio
 Locking (``Workflow.locking``):
 
 ``"none"``
-    ``UPDATE ... WHERE pk = ...``: the last writer wins.
-``"optimistic"``
+    ``UPDATE ... WHERE pk = ...``: the last writer wins (two processes that loaded the
+    same state may both apply a transition from it).
+``"optimistic"`` (the default)
     ``UPDATE ... WHERE pk = ... AND state = <source>``; no row updated raises
     `statecore.ConcurrentTransition` (another process moved the state, or deleted the row).
 ``"pessimistic"``

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from tests.django.testapp.models import OptimisticOrder, Order, PessimisticOrder
 
@@ -52,8 +53,18 @@ def test_deleted_row_is_never_reinserted(model: type[Any]) -> None:
     assert order.state == "draft"
 
 
+def test_default_locking_is_optimistic() -> None:
+    """Without a locking setting, a stale object's transition is refused, not written."""
+    order = Order.objects.create(state="placed")
+    Order.objects.filter(pk=order.pk).update(state="cancelled")
+    with pytest.raises(statecore.ConcurrentTransition):
+        order.pay()
+    assert Order.objects.get(pk=order.pk).state == "cancelled"
+
+
+@override_settings(STATECORE_LOCKING="none")
 def test_none_locking_last_writer_wins() -> None:
-    """Without locking, a stale object still writes its transition."""
+    """With locking "none", a stale object still writes its transition."""
     order = Order.objects.create(state="placed")
     Order.objects.filter(pk=order.pk).update(state="cancelled")
     order.pay()
