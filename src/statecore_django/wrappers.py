@@ -104,12 +104,13 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         snapshot = _snapshot(instance)
         self._snapshot = snapshot
         source = self.binding.descriptor.raw(instance)
+        connection = transaction.get_connection(alias)
         try:
-            with transaction.atomic(using=alias):
+            with transaction.atomic(using=alias), _ErrorRecorder(connection) as errors:
                 if self._save and self._locking() == "pessimistic" and _is_saved(instance):
                     self._lock(source)
                 result = super().__call__(*args, **kwargs)
-                self._refuse_doomed_commit()
+                self._refuse_doomed_commit(errors)
                 return result
         except BaseException as exc:
             _restore(instance, snapshot)
@@ -231,14 +232,16 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if actual != source:
             raise self._stale(source, actual)
 
-    def _refuse_doomed_commit(self) -> None:
-        """Raise when the transaction can no longer commit (a database error was swallowed).
+    def _refuse_doomed_commit(self, errors: _ErrorRecorder) -> None:
+        """Raise when a database error inside the transaction was caught and ignored.
 
-        Leaving ``atomic()`` normally would then roll back silently while the caller
-        is told the transition succeeded.
+        On PostgreSQL (or after an ORM error) the transaction can no longer commit:
+        leaving ``atomic()`` would roll back silently while the caller is told the
+        transition succeeded. On MariaDB and SQLite it could commit, but only part of
+        what the transition's code meant to write: refused all the same.
         """
         connection = transaction.get_connection(self._alias)
-        if not (connection.needs_rollback or _aborted(connection)):
+        if not (connection.needs_rollback or _aborted(connection) or errors.swallowed):
             return
         msg = (
             f"transition {self.binding.transition.name!r} of {describe(self.instance)} was "
@@ -431,6 +434,37 @@ def _note(exc: BaseException, note: str) -> None:
     add_note = getattr(exc, "add_note", None)
     if add_note is not None:
         add_note(note)
+
+
+class _ErrorRecorder:
+    """Notes the database errors raised by statements of a transition's own transaction.
+
+    An error raised inside a deeper ``atomic()`` block was rolled back to that block's
+    savepoint and does not count; one raised at the transition's own level and then
+    caught means part of the transition's writes failed.
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.depth = 0
+        self.swallowed: list[BaseException] = []
+
+    def __enter__(self) -> _ErrorRecorder:
+        self.depth = len(self.connection.savepoint_ids)
+        self._wrapping = self.connection.execute_wrapper(self)
+        self._wrapping.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._wrapping.__exit__(*exc_info)
+
+    def __call__(self, execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+        try:
+            return execute(sql, params, many, context)
+        except DatabaseError as exc:
+            if len(self.connection.savepoint_ids) <= self.depth:
+                self.swallowed.append(exc)
+            raise
 
 
 # -- binding ------------------------------------------------------------------------------------

@@ -127,30 +127,18 @@ def test_swallowed_orm_error_fails_the_transition(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_swallowed_raw_error_never_reports_an_uncommitted_success(
-    mode: str, ledger: Any, figures: Any
-) -> None:
-    """A hook swallows a failed raw SQL statement after the save: success only if committed.
+def test_swallowed_raw_error_fails_the_transition(mode: str, ledger: Any, figures: Any) -> None:
+    """A hook swallows a failed raw SQL statement after the save: the transition fails.
 
-    PostgreSQL aborts the transaction on any failed statement, so the transition must
-    raise and leave no trace; MariaDB keeps the transaction usable, so the transition
-    may commit, with its log row. Either way the result the caller sees matches the
-    database.
+    PostgreSQL aborts the transaction on any failed statement; MariaDB keeps it usable,
+    but part of what the transition's code meant to write failed. On both the
+    transition raises and leaves no trace, and no on_commit hook runs.
     """
     item = ITEMS[mode].objects.create()
     calls = _commit_calls()
     faults.arm("after", _swallow_raw_error)
-    try:
+    with pytest.raises((DatabaseError, statecore.WorkflowError)):
         item.place()
-    except (DatabaseError, statecore.WorkflowError):
-        _assert_untouched(item)
-        assert calls == []
-        outcome = "failed"
-    else:
-        ledger.commit(item, "place", "draft", "placed")
-        assert type(item).objects.get(pk=item.pk).state == "placed"
-        assert calls == [item.pk]
-        outcome = "committed"
-    if connection.vendor == "postgresql":
-        assert outcome == "failed"
-    figures(attempted=1, committed=int(outcome == "committed"), outcome=outcome)
+    _assert_untouched(item)
+    assert calls == []
+    figures(attempted=1, committed=0, outcome="failed")
