@@ -35,6 +35,7 @@ CASES = (
     ("test_transition_on_deleted_row", 10),
     ("test_core_matches", 11),
     ("test_adapter_matches", 11),
+    ("test_random_definitions", 12),
     ("test_threads", 13),
     ("test_bad_state", 14),
     ("test_unknown_transition", 14),

@@ -125,14 +125,21 @@ class CoreMachine(RuleBasedStateMachine):
 
     @invariant()
     def same_state(self) -> None:
+        CORE_RUNS["checks"] += 1
         assert self.parcel.state == self.model["state"]
 
 
-def test_core_matches_a_dict_model(ledger: Any) -> None:
+CORE_RUNS: Counter[str] = Counter()
+
+
+def test_core_matches_a_dict_model(ledger: Any, figures: Any) -> None:
     """Random legal and illegal events, assignments and failing hooks: core == model."""
+    CORE_RUNS.clear()
     run_state_machine_as_test(
         CoreMachine, settings=settings(max_examples=150, stateful_step_count=30, deadline=None)
     )
+    assert CORE_RUNS["checks"] > 0
+    figures(attempted=CORE_RUNS["checks"], invariant_checks=CORE_RUNS["checks"])
 
 
 # -- the adapter with a second, stale connection ------------------------------------------------
@@ -232,6 +239,9 @@ NAMES = st.sampled_from(["a", "b", "c", "d"])
 TRANSITION_NAMES = st.sampled_from(["go", "stop", "back"])
 
 
+DEFINITIONS: Counter[str] = Counter()
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     states=st.lists(NAMES, min_size=1, max_size=5),
@@ -245,7 +255,7 @@ TRANSITION_NAMES = st.sampled_from(["go", "stop", "back"])
     ),
     initial=NAMES | st.just("ghost"),
 )
-def test_random_definitions_are_valid_or_report_every_problem(
+def check_random_definition(
     states: list[str], transitions: list[tuple[str, list[str], str]], initial: str
 ) -> None:
     """A random definition is a faithful workflow, or one WorkflowDefinitionError.
@@ -282,7 +292,21 @@ def test_random_definitions_are_valid_or_report_every_problem(
         message = str(exc)
         missing = [problem for problem in set(expected) if problem not in message]
         assert not missing, f"{missing} not reported in:\n{message}"
+        DEFINITIONS["refused"] += 1
     else:
+        DEFINITIONS["valid"] += 1
         assert not expected, f"accepted an invalid definition: {expected}"
         got = [(t.name, set(t.source), t.target) for t in workflow.transitions]
         assert got == [(n, set(s), t) for n, s, t in transitions]
+
+
+def test_random_definitions_are_valid_or_report_every_problem(figures: Any) -> None:
+    """Random definitions: each a faithful workflow or one error listing every problem."""
+    DEFINITIONS.clear()
+    check_random_definition()
+    assert DEFINITIONS["valid"] + DEFINITIONS["refused"] > 0
+    figures(
+        attempted=DEFINITIONS["valid"] + DEFINITIONS["refused"],
+        committed=DEFINITIONS["valid"],
+        rejected={"WorkflowDefinitionError": DEFINITIONS["refused"]},
+    )
