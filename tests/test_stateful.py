@@ -66,12 +66,12 @@ class MachineFlow(Workflow):
         **kwargs: Any,
     ) -> None:
         """Record the log step with the state the object is in while it runs."""
-        instance.calls.append(("log", transition.name, instance.__dict__["state"]))
+        instance.calls.append(("log", transition.name, instance.state.name))
 
 
 def _implementation(name: str, *, fails: bool = False) -> Any:
     def implementation(self: Machine, *args: Any) -> Any:
-        self.calls.append(("impl", name, self.__dict__.get("state", "a")))
+        self.calls.append(("impl", name, self.state.name))
         if fails:
             raise ImplementationFailure(name)
         return args[0] if args else None
@@ -131,7 +131,7 @@ class Machine(statecore.WorkflowEnabled):
     @statecore.on_enter_state()
     def enter_any(self, result: Any, *args: Any, event: statecore.TransitionEvent) -> None:
         assert event.target is not None
-        self.calls.append(("enter", event.target.name, self.__dict__["state"]))
+        self.calls.append(("enter", event.target.name, self.state.name))
 
     @statecore.after_transition()
     def after_all(self, result: Any, *args: Any, event: statecore.TransitionEvent) -> None:

@@ -6,9 +6,12 @@
 into a `TransitionBinding`. No metaclass is involved, so host classes compose with
 Django models, attrs classes and dataclasses.
 
-The state is stored as its name in the object's ``__dict__`` under the attribute's
-name: that one entry is all the memory statecore adds to an object. An object whose
-state was never set is in the workflow's initial state.
+The state is stored as its name in one hidden attribute of the object,
+``_statecore_<attribute>`` (adapters may keep it in ``__dict__`` under a key of their
+own, as Django's fields do): that one attribute is all the memory statecore adds to an
+object. Storing it as an ordinary instance attribute, never through ``__dict__``, keeps
+CPython's compact inline attribute storage. An object whose state was never set is in
+the workflow's initial state.
 """
 
 from __future__ import annotations
@@ -57,18 +60,20 @@ class StateDescriptor:
     Attributes:
         workflow: the `Workflow` object bound to the attribute.
         name: the attribute's name.
-        key: the key of the object's ``__dict__`` that holds the state name (the
-            attribute's name unless an adapter stores it elsewhere).
+        key: where the state name is kept: the hidden attribute ``_statecore_<name>``,
+            or, when an adapter passes ``key``, that key of the object's ``__dict__``.
+        in_dict: True when ``key`` is a ``__dict__`` key given by an adapter.
 
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("key", "name", "workflow")
+    __slots__ = ("in_dict", "key", "name", "workflow")
 
     def __init__(self, workflow: Workflow, name: str, key: str | None = None) -> None:
         self.workflow = workflow
         self.name = name
-        self.key = name if key is None else key
+        self.in_dict = key is not None
+        self.key = f"_statecore_{name}" if key is None else key
 
     @property
     def protected(self) -> bool:
@@ -85,15 +90,27 @@ class StateDescriptor:
         return self.read(instance)
 
     def __set__(self, instance: object, value: object) -> None:
-        values = instance.__dict__
-        if self.workflow.protected and self.key in values:
+        if self.workflow.protected and self.stored(instance) is not None:
             msg = (
                 f"{describe(instance)}.{self.name} is protected: it changes only through "
                 f"transitions ({', '.join(type(self.workflow).transitions.names())}); "
                 f"use statecore.testing.set_state() in tests"
             )
             raise ProtectedStateError(msg, instance=instance, field=self.name)
-        values[self.key] = type(self.workflow).state_name(value, field=self.name)
+        self.store(instance, type(self.workflow).state_name(value, field=self.name))
+
+    def stored(self, instance: object) -> str | None:
+        """Return the state name stored on ``instance``, or None if none was ever set."""
+        if self.in_dict:
+            return instance.__dict__.get(self.key)
+        return getattr(instance, self.key, None)
+
+    def store(self, instance: object, name: str) -> None:
+        """Store the state name ``name`` on ``instance`` (no validation, no protection)."""
+        if self.in_dict:
+            instance.__dict__[self.key] = name
+        else:
+            object.__setattr__(instance, self.key, name)
 
     def read(self, instance: object) -> StateWrapper:
         """Return the state wrapper of ``instance``."""
@@ -101,7 +118,7 @@ class StateDescriptor:
 
     def raw(self, instance: object) -> str:
         """Return the name of the state of ``instance``."""
-        name = instance.__dict__.get(self.key)
+        name = self.stored(instance)
         return self.missing(instance) if name is None else name
 
     def missing(self, instance: object) -> str:
@@ -113,7 +130,7 @@ class StateDescriptor:
 
     def force(self, instance: object, value: object) -> None:
         """Set the state without protection or transitions (validated): for tests and loading."""
-        instance.__dict__[self.key] = type(self.workflow).state_name(value, field=self.name)
+        self.store(instance, type(self.workflow).state_name(value, field=self.name))
 
     def __repr__(self) -> str:
         return f"<StateDescriptor {self.name!r}: {type(self.workflow).__qualname__}>"

@@ -150,7 +150,8 @@ class TransitionBinding:
         post: per target state, the enter then after hooks.
         needs_event: True when any hook asks for the `TransitionEvent`.
         logs: True when the workflow overrides `Workflow.log_transition`.
-        key: the ``__dict__`` key holding the state (the descriptor's).
+        key: where the state is kept (the descriptor's ``key``).
+        in_dict: True when ``key`` is a ``__dict__`` key (the descriptor's ``in_dict``).
         target: the single target's name, None for a multi-target transition.
         direct: the source states from which the transition has nothing to run but
             the assignment of the target (no guard, hook, implementation, permission or
@@ -175,6 +176,7 @@ class TransitionBinding:
         "direct",
         "guards",
         "implementation",
+        "in_dict",
         "key",
         "logs",
         "needs_event",
@@ -225,6 +227,7 @@ class TransitionBinding:
         Call it after changing ``guards``, ``pre``, ``post``, ``needs_event`` or ``logs``.
         """
         self.key: str = self.descriptor.key
+        self.in_dict: bool = self.descriptor.in_dict
         transition = self.transition
         self.target: str | None = transition.target
         self.permission: Any = transition.permission
@@ -418,12 +421,17 @@ class ImplementationWrapper(Generic[P, R]):
         binding = self.binding
         instance = self.instance
         field = binding.key
-        values = instance.__dict__
-        source = values.get(field)
+        # The state is an instance attribute, or (adapters) a __dict__ entry; reading
+        # __dict__ of a plain object would turn its compact attribute storage into a dict.
+        values = instance.__dict__ if binding.in_dict else None
+        source = getattr(instance, field, None) if values is None else values.get(field)
         if source is None:
             source = binding.descriptor.missing(instance)
         if source in binding.direct:
-            values[field] = binding.target
+            if values is None:
+                _set(instance, field, binding.target)
+            else:
+                values[field] = binding.target
             return None  # type: ignore[return-value]
         checks = binding.checks.get(source)
         if checks is None:
@@ -464,10 +472,14 @@ class ImplementationWrapper(Generic[P, R]):
         target = binding.target
         if target is None:
             target = self._choose_target(source, result, args, kwargs)
-        if values.get(field, source) != source:
-            raise self._interrupted(source, values.get(field))
+        current = getattr(instance, field, source) if values is None else values.get(field, source)
+        if current != source:
+            raise self._interrupted(source, current)
         if binding.assigns:
-            values[field] = target
+            if values is None:
+                _set(instance, field, target)
+            else:
+                values[field] = target
         else:
             self.commit_state(source, target, args, kwargs)
 
@@ -521,9 +533,8 @@ class ImplementationWrapper(Generic[P, R]):
             kwargs: the call's keyword arguments.
         """
         binding = self.binding
-        values = self.instance.__dict__
-        field = binding.descriptor.key
-        values[field] = target
+        descriptor = binding.descriptor
+        descriptor.store(self.instance, target)
         if binding.logs:
             workflow = binding.descriptor.workflow
             try:
@@ -531,7 +542,7 @@ class ImplementationWrapper(Generic[P, R]):
                     binding.transition, workflow.states[source], self.instance, *args, **kwargs
                 )
             except BaseException:
-                values[field] = source
+                descriptor.store(self.instance, source)
                 raise
 
     # -- the rare paths -----------------------------------------------------------------
@@ -652,9 +663,8 @@ class ImplementationWrapper(Generic[P, R]):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
-        values = self.instance.__dict__
-        field = self.binding.descriptor.key
-        if values.get(field, source) != source:
+        stored = self.binding.descriptor.stored(self.instance)
+        if stored is not None and stored != source:
             return
         self.commit_state(source, on_error, args, kwargs)
         _note(
@@ -703,6 +713,10 @@ def _unknown_state_message(wrapper: ImplementationWrapper[Any, Any], state: str)
         f"{wrapper.binding.transition.name!r}); set {wrapper.binding.descriptor.name!r} "
         f"to one of: {', '.join(workflow.states.names())}"
     )
+
+
+#: Stores the state attribute, bypassing a host's own ``__setattr__`` (e.g. frozen attrs).
+_set = object.__setattr__
 
 
 def _note(exc: BaseException, note: str) -> None:
