@@ -403,4 +403,7 @@ def _resolve(transition: Transition, states: dict[str, State], problems: list[st
         problems.append(f"{label} has no source state")
     if not known:
         return transition
-    return attrs.evolve(transition, source=tuple(dict.fromkeys(sources)))
+    resolved = tuple(dict.fromkeys(sources))
+    if resolved == transition.source:
+        return transition  # no wildcard, no repeated source: nothing to rebuild
+    return attrs.evolve(transition, source=resolved)
