@@ -21,6 +21,15 @@ Condition = Callable[[Any], bool] | str
 
 def _names(value: object) -> tuple[str, ...]:
     """Normalise one or several state names (or `State` objects) to a tuple of names."""
+    # Fast paths for what definitions almost always hold: one name, or a tuple of names.
+    if type(value) is str:
+        return (value,)
+    if type(value) is tuple:
+        for item in value:
+            if isinstance(item, State):
+                break
+        else:
+            return value  # already a tuple of names (or of junk the workflow reports)
     if value is None:
         return ()
     if isinstance(value, (str, State)):
@@ -130,10 +139,17 @@ class TransitionList:
 
     def __init__(self, transitions: dict[str, Transition]) -> None:
         self._transitions = transitions
-        self._from: dict[str, tuple[Transition, ...]] = {}
+        leaving: dict[str, list[Transition]] = {}
         for transition in transitions.values():
             for state in transition.source:
-                self._from[state] = (*self._from.get(state, ()), transition)
+                found = leaving.get(state)
+                if found is None:
+                    leaving[state] = [transition]
+                else:
+                    found.append(transition)
+        self._from: dict[str, tuple[Transition, ...]] = {
+            state: tuple(found) for state, found in leaving.items()
+        }
 
     def __getattr__(self, name: str) -> Transition:
         try:
