@@ -292,10 +292,17 @@ def bind(
         methods[field] = {}
         workflow_cls = type(descriptor.workflow)
         logs = type(descriptor.workflow).log_transition is not Workflow.log_transition
+        # The hooks that may apply to this field, by kind, already in running order, each
+        # with whether it wants the event: computed once, not once per transition.
+        table: dict[HookKind, list[_HookCandidate]] = {}
+        for hook, hook_function, _ in hooks:
+            if hook.field in (None, field):
+                candidate = (hook, hook_function, wants_event(hook_function))
+                table.setdefault(hook.kind, []).append(candidate)
         for transition_ in workflow_cls.transitions:
             declared = implementations.get((field, transition_.name))
             function = declared.function if declared is not None else None
-            binding = _binding(cls, descriptor, transition_, function, hooks, logs, problems)
+            binding = _binding(cls, descriptor, transition_, function, table, logs, problems)
             if wrapper_class is not None and not issubclass(binding.wrapper_class, wrapper_class):
                 binding.wrapper_class = wrapper_class
                 binding.refresh()
@@ -403,6 +410,8 @@ def _implementations(
 
 
 _HookEntry = tuple[Hook, Callable[..., Any], int]
+#: A hook that may apply to a field: its declaration, its function, whether it wants the event.
+_HookCandidate = tuple[Hook, Callable[..., Any], bool]
 
 
 def _hooks(
@@ -440,6 +449,8 @@ def _hooks(
                         f"{did_you_mean(name, known)}"
                     )
             entries.append((hook, value, position))
+    # Running order: by decreasing priority, then definition order (the sort is stable).
+    entries.sort(key=lambda entry: (-entry[0].priority, entry[2]))
     return entries
 
 
@@ -448,28 +459,30 @@ def _binding(
     descriptor: StateDescriptor,
     transition_: Transition,
     function: Callable[..., Any] | None,
-    hooks: list[_HookEntry],
+    hooks: dict[HookKind, list[_HookCandidate]],
     logs: bool,
     problems: list[str],
 ) -> TransitionBinding:
-    """Compile everything one transition of one class needs per source and target state."""
-    field = descriptor.name
+    """Compile everything one transition of one class needs per source and target state.
+
+    ``hooks`` holds the hooks that may apply to the descriptor's field, by kind, in
+    running order.
+    """
     workflow_cls = type(descriptor.workflow)
 
-    def select(kind: HookKind, name: str) -> list[tuple[Hook, Callable[..., Any]]]:
-        chosen = [
-            (hook, function, position)
-            for hook, function, position in hooks
-            if hook.kind is kind
-            and hook.field in (None, field)
-            and hook.applies_to(name)
-            and (hook.field is not None or _in_scope(hook, workflow_cls, name))
+    def select(kind: HookKind, name: str) -> list[_HookCandidate]:
+        candidates = hooks.get(kind)
+        if not candidates:
+            return []
+        return [
+            candidate
+            for candidate in candidates
+            if candidate[0].applies_to(name)
+            and (candidate[0].field is not None or _in_scope(candidate[0], workflow_cls, name))
         ]
-        chosen.sort(key=lambda entry: (-entry[0].priority, entry[2]))
-        return [(hook, function) for hook, function, _ in chosen]
 
-    def calls(entries: list[tuple[Hook, Callable[..., Any]]]) -> tuple[HookCall, ...]:
-        return tuple((function, wants_event(function)) for _, function in entries)
+    def calls(entries: list[_HookCandidate]) -> tuple[HookCall, ...]:
+        return tuple((function, needs) for _, function, needs in entries)
 
     conditions: list[Guard] = []
     for condition in transition_.conditions:
@@ -487,14 +500,13 @@ def _binding(
             conditions.append(("condition", label, condition))
     checks: list[Guard] = [
         ("check", function.__name__, function)
-        for _, function in select(HookKind.CHECK, transition_.name)
+        for _, function, _ in select(HookKind.CHECK, transition_.name)
     ]
     guards = (*conditions, *checks)
     before = calls(select(HookKind.BEFORE, transition_.name))
     after = calls(select(HookKind.AFTER, transition_.name))
     pre = {source: before + calls(select(HookKind.LEAVE, source)) for source in transition_.source}
-    targets = [*transition_.targets]
-    post = {target: calls(select(HookKind.ENTER, target)) + after for target in targets}
+    post = {target: calls(select(HookKind.ENTER, target)) + after for target in transition_.targets}
     needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
     return TransitionBinding(
         owner=cls,
