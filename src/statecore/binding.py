@@ -67,13 +67,14 @@ class StateDescriptor:
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("in_dict", "key", "name", "workflow")
+    __slots__ = ("_wrappers", "in_dict", "key", "name", "workflow")
 
     def __init__(self, workflow: Workflow, name: str, key: str | None = None) -> None:
         self.workflow = workflow
         self.name = name
         self.in_dict = key is not None
         self.key = f"_statecore_{name}" if key is None else key
+        self._wrappers = type(workflow)._wrappers
 
     @property
     def protected(self) -> bool:
@@ -87,7 +88,12 @@ class StateDescriptor:
     def __get__(self, instance: object | None, owner: type) -> StateDescriptor | StateWrapper:
         if instance is None:
             return self
-        return self.read(instance)
+        key = self.key
+        name = instance.__dict__.get(key) if self.in_dict else getattr(instance, key, None)
+        if name is None:
+            name = self.missing(instance)
+        wrapper = self._wrappers.get(name)
+        return wrapper if wrapper is not None else type(self.workflow).wrap(name)
 
     def __set__(self, instance: object, value: object) -> None:
         if self.workflow.protected and self.stored(instance) is not None:
@@ -498,16 +504,26 @@ def _binding(
         else:
             label = getattr(condition, "__qualname__", None) or repr(condition)
             conditions.append(("condition", label, condition))
-    checks: list[Guard] = [
-        ("check", function.__name__, function)
-        for _, function, _ in select(HookKind.CHECK, transition_.name)
-    ]
-    guards = (*conditions, *checks)
-    before = calls(select(HookKind.BEFORE, transition_.name))
-    after = calls(select(HookKind.AFTER, transition_.name))
-    pre = {source: before + calls(select(HookKind.LEAVE, source)) for source in transition_.source}
-    post = {target: calls(select(HookKind.ENTER, target)) + after for target in transition_.targets}
-    needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
+    if not hooks:  # no hook may apply to this field: nothing to select
+        guards: tuple[Guard, ...] = tuple(conditions)
+        pre: dict[str, tuple[HookCall, ...]] = dict.fromkeys(transition_.source, ())
+        post: dict[str, tuple[HookCall, ...]] = dict.fromkeys(transition_.targets, ())
+        needs_event = False
+    else:
+        checks: list[Guard] = [
+            ("check", function.__name__, function)
+            for _, function, _ in select(HookKind.CHECK, transition_.name)
+        ]
+        guards = (*conditions, *checks)
+        before = calls(select(HookKind.BEFORE, transition_.name))
+        after = calls(select(HookKind.AFTER, transition_.name))
+        pre = {
+            source: before + calls(select(HookKind.LEAVE, source)) for source in transition_.source
+        }
+        post = {
+            target: calls(select(HookKind.ENTER, target)) + after for target in transition_.targets
+        }
+        needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
     return TransitionBinding(
         owner=cls,
         descriptor=descriptor,
