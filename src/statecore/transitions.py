@@ -40,6 +40,8 @@ def _names(value: object) -> tuple[str, ...]:
 
 
 def _conditions(value: object) -> tuple[Condition, ...]:
+    if type(value) is tuple:
+        return value  # the default, or conditions already given as a tuple
     if value is None:
         return ()
     if callable(value) or isinstance(value, str):

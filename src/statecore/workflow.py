@@ -368,6 +368,14 @@ def _is_state(name: object, states: dict[str, State]) -> bool:
 
 def _resolve(transition: Transition, states: dict[str, State], problems: list[str]) -> Transition:
     """Check a transition's states and expand its source wildcards."""
+    if (
+        len(transition.source) == 1
+        and len(transition.targets) == 1
+        and transition.on_error is None
+        and _is_state(transition.source[0], states)  # a wildcard is never a state name
+        and _is_state(transition.targets[0], states)
+    ):
+        return transition  # the common case: nothing to report, nothing to expand
     label = f"transition {transition.name!r}"
     known = True
     if not transition.targets:
