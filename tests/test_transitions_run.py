@@ -354,3 +354,42 @@ def test_hookless_noop_transition_still_validates_the_source() -> None:
     with pytest.raises(InvalidTransitionError):
         order.place()
     assert order.state == "placed"
+
+
+def test_refusing_guard_runs_once_and_is_the_first_reason() -> None:
+    """A guard that refuses is not run again to explain the refusal: it is the first reason."""
+
+    class GateFlow(statecore.Workflow):
+        states = ("draft", "placed")
+        transitions = (statecore.Transition("place", "draft", "placed", conditions="flaky"),)
+        initial_state = "draft"
+
+    class Gate(statecore.WorkflowEnabled):
+        state = GateFlow()
+        calls = 0
+
+        def flaky(self) -> bool:
+            type(self).calls += 1
+            return type(self).calls > 1  # refuses once, would pass if asked again
+
+    gate = Gate()
+    with pytest.raises(statecore.ForbiddenTransition) as caught:
+        gate.place()
+    assert Gate.calls == 1
+    assert [reason.name for reason in caught.value.reasons] == ["flaky"]
+    assert str(caught.value).endswith("condition 'flaky' is not met")
+
+
+def test_call_arguments_may_be_named_like_log_transition_parameters() -> None:
+    """Keyword arguments named transition, from_state or instance reach a custom log."""
+    seen = []
+
+    class LoggedFlow(OrderFlow):
+        def log_transition(self, transition, from_state, instance, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append((transition.name, from_state.name, kwargs))
+
+    class Ticket(statecore.WorkflowEnabled):
+        state = LoggedFlow()
+
+    Ticket().place(transition="urgent", instance=3)
+    assert seen == [("place", "draft", {"transition": "urgent", "instance": 3})]

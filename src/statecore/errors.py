@@ -60,6 +60,13 @@ def describe(instance: object) -> str:
     return f"{name} #{key}"
 
 
+def add_note(exc: BaseException, note: str) -> None:
+    """Add a PEP 678 note to ``exc`` (Python 3.11+; nothing on older versions)."""
+    adder = getattr(exc, "add_note", None)
+    if adder is not None:
+        adder(note)
+
+
 def names(items: Iterable[Any]) -> str:
     """Join the names of states or transitions for a message (``"none"`` if empty)."""
     listed = [getattr(item, "name", item) for item in items]

@@ -27,6 +27,7 @@ from .errors import (
     InvalidTargetError,
     InvalidTransitionError,
     TransitionPermissionDenied,
+    add_note,
     describe,
     names,
 )
@@ -436,9 +437,9 @@ class ImplementationWrapper(Generic[P, R]):
         checks = binding.checks.get(source)
         if checks is None:
             raise self._unavailable(source)
-        for check in checks:
+        for position, check in enumerate(checks):
             if not check(instance):
-                raise self._forbidden(source)
+                raise self._forbidden(source, position)
         if self.user is not None and binding.permission is not None:
             self._check_permission(source)
         if binding.starts:
@@ -466,7 +467,7 @@ class ImplementationWrapper(Generic[P, R]):
             except BaseException as exc:
                 on_error = binding.transition.on_error
                 if on_error is not None:
-                    self._enter_on_error(source, on_error, exc, args, kwargs)
+                    self.enter_on_error(source, on_error, exc, args, kwargs)
                 raise
 
         target = binding.target
@@ -498,7 +499,7 @@ class ImplementationWrapper(Generic[P, R]):
                         else:
                             hook(instance, result, *args, **kwargs)
             except BaseException as exc:
-                _note(
+                add_note(
                     exc,
                     f"statecore: transition {binding.transition.name!r} of {describe(instance)} "
                     f"was applied (state is now {target!r}); an enter/after hook then failed.",
@@ -583,9 +584,16 @@ class ImplementationWrapper(Generic[P, R]):
             available=available,
         )
 
-    def _forbidden(self, source: str) -> ForbiddenTransition:
+    def _forbidden(self, source: str, position: int) -> ForbiddenTransition:
+        """The refusal of the guard at ``position``, plus every later guard that fails.
+
+        Guards before ``position`` passed a moment ago and are not run again; the one
+        that failed is reported without being run again either.
+        """
         binding = self.binding
-        reasons = _failed_guards(binding.guards[source], self.instance)
+        guards = binding.guards[source]
+        reasons = [_reason(*guards[position][:2])]
+        reasons += _failed_guards(guards[position + 1 :], self.instance)
         message = (
             f"Transition {binding.transition.name!r} of {describe(self.instance)} is forbidden "
             f"in state {source!r}: {'; '.join(r.message for r in reasons)}"
@@ -655,7 +663,7 @@ class ImplementationWrapper(Generic[P, R]):
             message, transition=transition, instance=self.instance, expected=source, actual=actual
         )
 
-    def _enter_on_error(
+    def enter_on_error(
         self,
         source: str,
         on_error: str,
@@ -663,11 +671,24 @@ class ImplementationWrapper(Generic[P, R]):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
+        """Enter the transition's ``on_error`` state after its implementation raised ``exc``.
+
+        Sets and logs the state through `commit_state` (no hooks run) and adds a note to
+        ``exc``, which the caller re-raises. Adapters override it (the Django adapter
+        enters the state after its transaction rolled back).
+
+        Args:
+            source: the state the object was leaving.
+            on_error: the state to enter.
+            exc: the implementation's exception.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
         stored = self.binding.descriptor.stored(self.instance)
         if stored is not None and stored != source:
             return
         self.commit_state(source, on_error, args, kwargs)
-        _note(
+        add_note(
             exc,
             f"statecore: {describe(self.instance)} entered state {on_error!r} "
             f"(on_error of transition {self.binding.transition.name!r}).",
@@ -675,13 +696,13 @@ class ImplementationWrapper(Generic[P, R]):
 
 
 def _failed_guards(guards: tuple[Guard, ...], instance: Any) -> list[Reason]:
-    reasons = []
-    for kind, name, guard in guards:
-        if not guard(instance):
-            what = "condition" if kind == "condition" else "transition_check hook"
-            verdict = "is not met" if kind == "condition" else "returned False"
-            reasons.append(Reason(kind, name, f"{what} {name!r} {verdict}"))
-    return reasons
+    return [_reason(kind, name) for kind, name, guard in guards if not guard(instance)]
+
+
+def _reason(kind: str, name: str) -> Reason:
+    what = "condition" if kind == "condition" else "transition_check hook"
+    verdict = "is not met" if kind == "condition" else "returned False"
+    return Reason(kind, name, f"{what} {name!r} {verdict}")
 
 
 def _permission_name(transition: Transition) -> str:
@@ -717,9 +738,3 @@ def _unknown_state_message(wrapper: ImplementationWrapper[Any, Any], state: str)
 
 #: Stores the state attribute, bypassing a host's own ``__setattr__`` (e.g. frozen attrs).
 _set = object.__setattr__
-
-
-def _note(exc: BaseException, note: str) -> None:
-    add_note = getattr(exc, "add_note", None)
-    if add_note is not None:
-        add_note(note)

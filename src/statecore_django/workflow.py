@@ -74,6 +74,7 @@ class Workflow(statecore.Workflow):
         transition: statecore.Transition,
         from_state: statecore.State,
         instance: Any,
+        /,
         *args: Any,
         **kwargs: Any,
     ) -> None:

@@ -286,7 +286,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             message, transition=transition, instance=self.instance, expected=source, actual=None
         )
 
-    def _enter_on_error(
+    def enter_on_error(
         self,
         source: str,
         on_error: str,
