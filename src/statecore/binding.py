@@ -295,7 +295,8 @@ def bind(
     installs: dict[str, TransitionMethod[Any, Any]] = {}
     methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = {}
     for field, descriptor in descriptors.items():
-        methods[field] = {}
+        by_name: dict[str, TransitionMethod[Any, Any]] = {}
+        methods[field] = by_name
         workflow_cls = type(descriptor.workflow)
         logs = type(descriptor.workflow).log_transition is not Workflow.log_transition
         # The hooks that may apply to this field, by kind, already in running order, each
@@ -315,10 +316,12 @@ def bind(
             method: TransitionMethod[Any, Any] = TransitionMethod(
                 function, transition_.name, field, binding
             )
-            methods[field][transition_.name] = method
-            attributes_ = {transition_.name, *(declared.attributes if declared else ())}
-            if declared is not None and declared.attributes and _shared(transition_, descriptors):
-                attributes_.discard(transition_.name)  # renamed with field=: not the bare name
+            by_name[transition_.name] = method
+            attributes_: tuple[str, ...] | set[str] = (transition_.name,)
+            if declared is not None and declared.attributes:
+                attributes_ = {transition_.name, *declared.attributes}
+                if _shared(transition_, descriptors):
+                    attributes_.discard(transition_.name)  # renamed with field=: not the bare name
             for attribute in attributes_:
                 if attribute in installs:
                     other = installs[attribute].binding
