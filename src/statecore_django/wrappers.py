@@ -105,10 +105,16 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         self._snapshot = snapshot
         source = self.binding.descriptor.raw(instance)
         connection = transaction.get_connection(alias)
+        field = getattr(self.binding.descriptor, "field", None)
         try:
             with transaction.atomic(using=alias), _ErrorRecorder(connection) as errors:
-                if self._save and self._locking() == "pessimistic" and _is_saved(instance):
-                    self._lock(source)
+                if (
+                    field is not None
+                    and self._save
+                    and self._locking() == "pessimistic"
+                    and _is_saved(instance)
+                ):
+                    self._lock(field, source)
                 result = super().__call__(*args, **kwargs)
                 self._refuse_doomed_commit(errors)
                 return result
@@ -217,9 +223,8 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         for owner, changes in values.items():
             owner._base_manager.using(alias).filter(pk=instance.pk).update(**changes)
 
-    def _lock(self, source: str) -> None:
-        """Lock the row (SELECT ... FOR UPDATE) and check that it is still in ``source``."""
-        field = self.binding.descriptor.field  # type: ignore[attr-defined]
+    def _lock(self, field: models.Field[Any, Any], source: str) -> None:
+        """Lock the row (SELECT ... FOR UPDATE) and check that ``field`` still holds ``source``."""
         owner = field.model._meta.concrete_model
         rows = (
             owner._base_manager.using(self._alias)
@@ -367,27 +372,38 @@ def is_conflict(exc: BaseException) -> bool:
 
 # -- the object's memory ----------------------------------------------------------------------
 
-_Snapshot = tuple[dict[str, Any], bool, Any]
+_Snapshot = tuple[dict[str, Any], dict[str, Any], bool, Any]
+
+#: Types of field values a transition could change in place (JSON values, arrays).
+_MUTABLE = (dict, list, set, bytearray)
 
 
 def _snapshot(instance: Any) -> _Snapshot:
-    """Copy what a failed transition must restore: ``__dict__`` and the saved/database flags."""
-    values = {
-        key: copy.deepcopy(value) if isinstance(value, (dict, list)) else value
-        for key, value in instance.__dict__.items()
-        if key != "_state"
-    }
+    """Copy what a failed transition must restore.
+
+    ``__dict__`` is copied shallowly, so caches (prefetched objects, ``to_attr`` lists)
+    come back as the very objects they were; the values of concrete fields that can be
+    changed in place (JSON, arrays) are copied deeply. ``_state`` keeps its own object,
+    with its saved/database flags and the cache of related objects copied.
+    """
+    values = instance.__dict__.copy()
+    del values["_state"]
+    for field in instance._meta.concrete_fields:
+        value = values.get(field.attname)
+        if isinstance(value, _MUTABLE):
+            values[field.attname] = copy.deepcopy(value)
     state = instance._state
-    return values, state.adding, state.db
+    return values, state.fields_cache.copy(), state.adding, state.db
 
 
 def _restore(instance: Any, snapshot: _Snapshot) -> None:
-    values, adding, db = snapshot
+    values, related, adding, db = snapshot
     current = instance.__dict__
     state = current["_state"]
     current.clear()
     current.update(values)
     current["_state"] = state
+    state.fields_cache = related.copy()
     state.adding = adding
     state.db = db
 

@@ -170,3 +170,15 @@ def test_is_conflict_ignores_other_database_errors() -> None:
     with pytest.raises(IntegrityError) as info:
         Order.objects.create(pk=1)
     assert is_conflict(info.value) is False
+
+
+@override_settings(STATECORE_LOCKING="pessimistic")
+def test_pessimistic_locking_runs_transitions_of_a_plain_workflow_on_a_model() -> None:
+    """With pessimistic locking, a plain workflow beside a state field moves, locking nothing."""
+    order = PessimisticOrder.objects.create()
+    with CaptureQueriesContext(connection) as context:
+        order.switch_on()
+    assert order.power == "on"
+    assert not any("FOR UPDATE" in query["sql"] for query in context.captured_queries)
+    order.place()
+    assert PessimisticOrder.objects.get(pk=order.pk).state == "placed"

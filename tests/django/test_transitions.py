@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
+from django.db.models import Prefetch
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from tests.django.testapp.models import (
+    Carrier,
     OptimisticOrder,
     Order,
+    Parcel,
     PessimisticOrder,
+    Shipment,
     UnloggedOrder,
 )
 
 import statecore
+from statecore_django import post_transition
 from statecore_django.log.models import TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +205,70 @@ def test_available_transitions_helper_lists_runnable_transitions() -> None:
     order = Order.objects.create(state="placed")
     names = [t.name for t in order.get_available_state_transitions()]
     assert names == ["pay", "cancel", "charge", "approve"]
+
+
+def _fail_after_changing_carrier(carrier: Carrier) -> Any:
+    """A post_transition receiver that points the shipment at ``carrier``, then fails."""
+
+    def receiver(sender: type, instance: Shipment, **kwargs: object) -> None:
+        instance.carrier = carrier
+        raise RuntimeError("receiver failed")
+
+    return receiver
+
+
+def test_rolled_back_transition_restores_the_cached_foreign_key() -> None:
+    """After a rollback the foreign key reads back the related object it had before."""
+    first = Carrier.objects.create(name="first")
+    second = Carrier.objects.create(name="second")
+    shipment = Shipment.objects.create(carrier=first)
+    assert shipment.carrier == first
+    receiver = _fail_after_changing_carrier(second)
+    post_transition.connect(receiver, sender=Shipment)
+    try:
+        with pytest.raises(RuntimeError, match="receiver failed"):
+            shipment.place()
+    finally:
+        post_transition.disconnect(receiver, sender=Shipment)
+    assert shipment.carrier_id == first.pk
+    assert shipment.carrier.name == "first"
+
+
+def test_rolled_back_transition_keeps_prefetched_objects() -> None:
+    """A failed transition leaves prefetch caches and to_attr lists as they were loaded."""
+    shipment = Shipment.objects.create(data={"tags": ["fragile"]})
+    Parcel.objects.create(shipment=shipment)
+    shipment = Shipment.objects.prefetch_related(
+        "parcels", Prefetch("parcels", to_attr="parcel_list")
+    ).get(pk=shipment.pk)
+    parcel = shipment.parcel_list[0]
+    cache = shipment._prefetched_objects_cache
+    receiver = _fail_after_changing_carrier(Carrier.objects.create(name="other"))
+    post_transition.connect(receiver, sender=Shipment)
+    try:
+        with pytest.raises(RuntimeError, match="receiver failed"):
+            shipment.place()
+    finally:
+        post_transition.disconnect(receiver, sender=Shipment)
+    assert shipment._prefetched_objects_cache is cache
+    assert shipment.parcel_list[0] is parcel
+    with CaptureQueriesContext(connection) as context:
+        assert list(shipment.parcels.all()) == [parcel]
+    assert len(context.captured_queries) == 0
+
+
+def test_rolled_back_transition_restores_json_field_contents() -> None:
+    """A JSON value changed in place by a failing transition is restored (deep copy)."""
+    shipment = Shipment.objects.create(data={"tags": ["fragile"]})
+
+    def receiver(sender: type, instance: Shipment, **kwargs: object) -> None:
+        instance.data["tags"].append("lost")
+        raise RuntimeError("receiver failed")
+
+    post_transition.connect(receiver, sender=Shipment)
+    try:
+        with pytest.raises(RuntimeError, match="receiver failed"):
+            shipment.place()
+    finally:
+        post_transition.disconnect(receiver, sender=Shipment)
+    assert shipment.data == {"tags": ["fragile"]}

@@ -76,6 +76,7 @@ class OptimisticOrder(models.Model):
 class PessimisticOrder(models.Model):
     state = statecore_django.StateField(PessimisticOrderFlow)
     amount = models.IntegerField(default=0)
+    power = PlainFlow()  # a plain workflow beside the field: its state is not a column
 
 
 class UnloggedOrder(models.Model):
@@ -147,6 +148,28 @@ class PublicationState(models.Model):
 
 class Article(models.Model):
     state = statecore_django.ForeignKeyStateField(PublicationFlow, to=PublicationState)
+
+
+class ProtectedArticle(models.Model):
+    state = statecore_django.ForeignKeyStateField(
+        PublicationFlow, to=PublicationState, protected=True
+    )
+
+
+class Carrier(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class Shipment(models.Model):
+    """An order-like object with a foreign key and related rows, for the object's memory."""
+
+    state = statecore_django.StateField(OrderFlow)
+    carrier = models.ForeignKey(Carrier, null=True, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+
+class Parcel(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="parcels")
 
 
 class Switch(models.Model):
