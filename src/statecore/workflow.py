@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
@@ -28,6 +27,8 @@ def did_you_mean(name: object, candidates: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
     if not isinstance(name, str):
         return ""
+    import difflib  # only when a name is wrong: it is not worth its import time otherwise
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
