@@ -8,6 +8,7 @@ Every (library, workload) pair runs in its own subprocess, so that imports and m
 do not interfere. Each workload is checked for correctness before it is timed; a failed
 check makes the run exit with status 1. ``--quick`` is a smoke run (few repetitions);
 ``--strict`` also exits with status 1 when a performance target is missed.
+``--only W7`` runs both W7 workloads, ``W7-sqlite`` and ``W7-postgresql``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from libs import LIBRARIES  # noqa: E402
-from workloads import TITLES, WORKLOADS  # noqa: E402
+from workloads import TITLES, WORKLOADS, takes_part  # noqa: E402
 
 REFERENCE = "statecore"
 
@@ -58,9 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     for workload in workloads:
         for library in libraries:
-            result = _spawn(library, workload, args.quick)
-            results.append(result)
-            print(f"  {workload} {library}: {_brief(result)}", file=sys.stderr, flush=True)
+            if not takes_part(library, workload):
+                continue
+            for result in _spawn(library, workload, args.quick):
+                results.append(result)
+                print(
+                    f"  {workload} {result['library']}: {_brief(result)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     elapsed = time.perf_counter() - started
 
     print(_machine())
@@ -95,13 +102,18 @@ def _choose(option: str | None, known: list[str], what: str) -> list[str]:
     if not option:
         return known
     chosen = [item.strip() for item in option.split(",") if item.strip()]
-    unknown = [item for item in chosen if item not in known]
+    # "W7" chooses W7-sqlite and W7-postgresql.
+    unknown = [item for item in chosen if not any(_names(k, item) for k in known)]
     if unknown:
         raise SystemExit(f"unknown {what} {', '.join(unknown)}; choose from {', '.join(known)}")
-    return [item for item in known if item in chosen]
+    return [item for item in known if any(_names(item, c) for c in chosen)]
 
 
-def _spawn(library: str, workload: str, quick: bool) -> dict[str, Any]:
+def _names(known: str, chosen: str) -> bool:
+    return known == chosen or known.startswith(f"{chosen}-")
+
+
+def _spawn(library: str, workload: str, quick: bool) -> list[dict[str, Any]]:
     command = [sys.executable, str(HERE / "run.py"), "--worker", library, workload]
     if quick:
         command.append("--quick")
@@ -109,19 +121,35 @@ def _spawn(library: str, workload: str, quick: bool) -> dict[str, Any]:
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         error = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {
-            "library": library,
-            "workload": workload,
-            "status": "failed",
-            "reason": f"worker exited with {done.returncode}: {error}",
-        }
-    return json.loads(lines[-1])
+        return [
+            {
+                "library": library,
+                "workload": workload,
+                "status": "failed",
+                "reason": f"worker exited with {done.returncode}: {error}",
+            }
+        ]
+    result = json.loads(lines[-1])
+    # W7 gives one row per locking mode, each with its own paired baseline.
+    return [{**result, **row} for row in result.pop("rows", None) or [{}]]
 
 
 def _brief(result: dict[str, Any]) -> str:
     if result["status"] != "ok":
         return f"{result['status']}: {result['reason']}"
-    return f"{_value(result['median'], result['unit'])}, {result['ratio']:.1f}x baseline"
+    brief = f"{_value(result['median'], result['unit'])}, {result['ratio']:.2f}x baseline"
+    if "sql" in result:
+        brief += f", {_sql(result['sql'])} SQL ({_sql(result['baseline_sql'])} for the baseline)"
+    return brief
+
+
+def _sql(count: float) -> str:
+    return f"{count:g}"
+
+
+def _saved(seconds: float, sql: float) -> str:
+    """A W7 median: time per transition, transitions per second, statements per transition."""
+    return f"{_value(seconds, 's')} ({1 / seconds:,.0f}/s, {_sql(sql)} SQL)"
 
 
 def _value(value: float, unit: str) -> str:
@@ -154,17 +182,23 @@ def table(results: list[dict[str, Any]]) -> str:
     header = ("workload", "library", "version", "median", "x baseline", "x statecore")
     rows: list[tuple[str, ...]] = []
     for workload, by_library in _by_workload(results).items():
-        reference = by_library.get(REFERENCE)
+        reference = _reference(by_library)
         first = True
+        shown = None
         for library, result in by_library.items():
             label = f"{workload} {TITLES[workload]}" if first else ""
             if first:
                 rows.append(("", "", "", "", "", ""))
                 rows.append((label, "", "", "", "", ""))
                 baseline = result.get("baseline_median")
-                if result["status"] == "ok" and baseline is not None:
+                if result["status"] == "ok" and baseline is not None and "sql" not in result:
                     rows.append(("", "baseline", "", _value(baseline, result["unit"]), "1.0", ""))
             first = False
+            if result["status"] == "ok" and "sql" in result and result["baseline_label"] != shown:
+                # W7: a baseline row for each locking mode, before the rows paired with it.
+                shown = result["baseline_label"]
+                median = _saved(result["baseline_median"], result["baseline_sql"])
+                rows.append(("", shown, "", median, "1.0", ""))
             if result["status"] != "ok":
                 rows.append(
                     (
@@ -178,6 +212,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 )
                 continue
             median = _value(result["median"], result["unit"])
+            if "sql" in result:
+                median = _saved(result["median"], result["sql"])
             if result.get("module_only") is not None and result.get("needs_django"):
                 median += f" (import alone {_value(result['module_only'], 's')})"
             if result["unit"] == "B":
@@ -190,7 +226,7 @@ def table(results: list[dict[str, Any]]) -> str:
                     library,
                     result.get("version") or "",
                     median,
-                    f"{result['ratio']:.1f}",
+                    f"{result['ratio']:.{2 if 'sql' in result else 1}f}",
                     _versus(result, reference),
                 )
             )
@@ -208,6 +244,16 @@ def table(results: list[dict[str, Any]]) -> str:
         ).rstrip()
 
     return "\n".join([line(header), *(line(row) for row in rows)])
+
+
+def _reference(by_library: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """statecore's result, in its default locking mode for W7."""
+    for library, result in by_library.items():
+        if library == REFERENCE or (
+            library.startswith(f"{REFERENCE} (") and result.get("default_locking")
+        ):
+            return result
+    return None
 
 
 def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
@@ -255,6 +301,28 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
             f"{mine['extra']:+,.0f} B",
             mine["extra"] <= 0,
         )
+    for workload in ("W7-sqlite", "W7-postgresql"):
+        mine_all = [
+            r
+            for name, r in grouped.get(workload, {}).items()
+            if name == REFERENCE or name.startswith(f"{REFERENCE} (")
+        ]
+        for mine in mine_all:
+            if mine["status"] != "ok":
+                add(f"{workload} {mine['library']}: {mine['status']}: {mine['reason']}", False)
+                continue
+            expected = 3 if mine["locking"] == "pessimistic" else 2
+            add(
+                f"{workload} {mine['library']}: {_sql(mine['sql'])} SQL statements per logged "
+                f"transition (target {expected})",
+                mine["sql"] <= expected,
+            )
+            throughput = 1 / mine["ratio"]
+            add(
+                f"{workload} {mine['library']}: throughput within 10% of the baseline's: "
+                f"{throughput:.2f}x",
+                throughput >= 0.9,
+            )
     return verdicts
 
 

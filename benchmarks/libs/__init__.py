@@ -15,6 +15,14 @@ Every module defines the same names, which the workload modules call:
   class name unique), and count its states and transitions through the library's own
   introspection.
 
+The libraries that save to a database (W7) also define:
+
+- ``DJANGO_APPS``: the Django applications their models need installed (their log app).
+- ``LOCKING_MODES``: the locking modes they run in (``"none"``, ``"optimistic"``,
+  ``"pessimistic"``); the baseline paired with each does the same locking.
+- ``saved(locking)``: the W7 workflow on a Django model, transitions saved and logged, as
+  a `Saved`.
+
 A library that cannot be imported is reported as unavailable, with the reason.
 """
 
@@ -34,6 +42,8 @@ LIBRARIES = {
     "django-xworkflows": "django_xworkflows_lib",
 }
 BASELINE = "baseline"
+# The libraries that save transitions to a database and log them (W7).
+SAVING = ("statecore", "django-fsm-2", "django-xworkflows")
 
 
 class PingPong(NamedTuple):
@@ -63,3 +73,14 @@ class Factory(NamedTuple):
     reset: Callable[[], Any] | None = None  # untimed, before each W8 sample
     number: int | None = None  # instances per W8 sample when ``reset`` is needed
     memory_cap: int | None = None  # fewer W4 instances when making many is too slow
+
+
+class Saved(NamedTuple):
+    """W7: ping-pong on a Django model; each transition saves the row and writes a log row."""
+
+    models: tuple[Any, ...]  # the benchmark's own models, whose tables the workload creates
+    make: Callable[[], Any]  # create and save a new object in state 'a'
+    go: Callable[[Any], Any]  # one logged transition a -> b, saved, in a transaction
+    back: Callable[[Any], Any]  # one logged transition b -> a, saved, in a transaction
+    state: Callable[[Any], str]  # the object's state in memory
+    log: Callable[[Any], list[tuple[str, str, str]]]  # (transition, from, to), oldest first

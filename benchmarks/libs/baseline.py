@@ -1,4 +1,9 @@
-"""The practical floor: hand-written plain Python, a method that checks the state and sets it."""
+"""The practical floor: hand-written plain Python, a method that checks the state and sets it.
+
+For W7, hand-written Django: a model method that checks the state, then in
+``transaction.atomic()`` updates the row (``filter(pk=..., state=source).update(...)``
+with optimistic locking) and creates a log row.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,14 @@ from flows import (
     Calls,
 )
 
-from libs import Factory, Lister, PingPong
+from libs import Factory, Lister, PingPong, Saved, django_setup
 
 NAME = "baseline"
 DISTRIBUTION = None
 MODULE = "plain_workflow"
 DJANGO = False
+DJANGO_APPS: tuple[str, ...] = ()
+LOCKING_MODES = ("optimistic", "pessimistic", "none")
 
 
 def setup() -> None:
@@ -121,3 +128,103 @@ def define(index: int) -> Any:
 def count(defined: Any) -> tuple[int, int]:
     table, _initial = defined
     return len(table), sum(len(moves) for moves in table.values())
+
+
+class StaleObject(Exception):
+    pass
+
+
+_log_model: Any = None
+
+
+def _log() -> Any:
+    """A log model with the columns and indexes of statecore_django's ready TransitionLog."""
+    global _log_model
+    if _log_model is None:
+        from django.conf import settings
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import models
+        from django.utils import timezone
+
+        meta = type(
+            "Meta",
+            (),
+            {
+                "app_label": django_setup.APP_LABEL,
+                "indexes": [models.Index(fields=("content_type", "object_id"), name="plain_obj")],
+            },
+        )
+        _log_model = django_setup.model(
+            "PlainLog",
+            {
+                "Meta": meta,
+                "transition": models.CharField(max_length=255, db_index=True),
+                "from_state": models.CharField(max_length=255, db_index=True),
+                "to_state": models.CharField(max_length=255, db_index=True),
+                "timestamp": models.DateTimeField(default=timezone.now, db_index=True),
+                "content_type": models.ForeignKey(
+                    ContentType, on_delete=models.CASCADE, related_name="+"
+                ),
+                "object_id": models.CharField(max_length=255, db_index=True),
+                "user": models.ForeignKey(
+                    settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+                ),
+                "reason": models.TextField(blank=True, default=""),
+            },
+        )
+    return _log_model
+
+
+def saved(locking: str) -> Saved:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import models, transaction
+
+    log = _log()
+
+    def move(self: Any, name: str, source: str, target: str) -> None:
+        if self.state != source:
+            raise InvalidTransition(self.state)
+        with transaction.atomic():
+            rows = type(self).objects.filter(pk=self.pk)
+            if locking == "pessimistic":
+                locked = list(rows.select_for_update().values_list("state", flat=True))
+                if locked != [source]:
+                    raise StaleObject(locked)
+            elif locking == "optimistic":
+                rows = rows.filter(state=source)
+            if not rows.update(state=target):
+                raise StaleObject(self.pk)
+            log.objects.create(
+                content_type=ContentType.objects.get_for_model(self),
+                object_id=str(self.pk),
+                transition=name,
+                from_state=source,
+                to_state=target,
+            )
+        self.state = target
+
+    def go(self: Any) -> None:
+        move(self, "go", "a", "b")
+
+    def back(self: Any) -> None:
+        move(self, "back", "b", "a")
+
+    model = django_setup.model(
+        f"PlainDoor_{locking}",
+        {"state": models.CharField(max_length=32, default="a"), "go": go, "back": back},
+    )
+
+    def rows(obj: Any) -> list[tuple[str, str, str]]:
+        found = log.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+        return list(found.order_by("id").values_list("transition", "from_state", "to_state"))
+
+    return Saved(
+        (log, model),
+        model.objects.create,
+        model.go,
+        model.back,
+        lambda obj: obj.state,
+        rows,
+    )

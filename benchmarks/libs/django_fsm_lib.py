@@ -2,6 +2,9 @@
 
 The after-transition hook is django-fsm's ``post_transition`` signal, its way of running
 code after a transition.
+
+For W7, django-fsm-log logs each transition (its ``post_transition`` receiver inserts a
+``StateLog`` row), and the caller saves the state field, both in ``transaction.atomic()``.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from flows import (
     Calls,
 )
 
-from libs import Factory, Lister, PingPong, django_setup
+from libs import Factory, Lister, PingPong, Saved, django_setup
 
 NAME = "django-fsm-2"
 DISTRIBUTION = "django-fsm-2"
 MODULE = "django_fsm"
 DJANGO = True
+DJANGO_APPS = ("django_fsm_log",)
+# save() writes the state whatever the row holds (the last writer wins).
+LOCKING_MODES = ("none",)
 
 _made = 0
 
@@ -151,3 +157,30 @@ def count(defined: Any) -> tuple[int, int]:
     field = defined._meta.get_field("state")
     transitions = list(field.get_all_transitions(defined))
     return len(field.choices), len(transitions)
+
+
+def saved(locking: str) -> Saved:
+    from django.db import transaction
+    from django_fsm import FSMField
+    from django_fsm_log.models import StateLog
+
+    field = FSMField(default=PING_PONG_INITIAL)
+    model = django_setup.model(
+        _unique("SavedDoor"), {"state": field, **_transition_methods(field, PING_PONG_TRANSITIONS)}
+    )
+
+    def go(obj: Any) -> None:
+        with transaction.atomic():
+            obj.go()
+            obj.save(update_fields=["state"])
+
+    def back(obj: Any) -> None:
+        with transaction.atomic():
+            obj.back()
+            obj.save(update_fields=["state"])
+
+    def log(obj: Any) -> list[tuple[str, str, str]]:
+        rows = StateLog.objects.for_(obj).order_by("id")
+        return list(rows.values_list("transition", "source_state", "state"))
+
+    return Saved((model,), model.objects.create, go, back, lambda obj: obj.state, log)

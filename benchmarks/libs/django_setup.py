@@ -1,4 +1,4 @@
-"""Django settings for the in-memory workloads of the Django libraries (no database used)."""
+"""Django settings: in memory for W1-W8 (no database used), a real database for W7."""
 
 from __future__ import annotations
 
@@ -19,6 +19,23 @@ def configure() -> None:
             USE_TZ=True,
         )
         django.setup()
+
+
+def configure_saved(installed: tuple[str, ...], database: dict[str, Any]) -> None:
+    """Configure Django for W7: ``database`` as the default one, ``installed`` apps added.
+
+    Called before any library's ``setup()``, which then finds Django configured.
+    """
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", *installed],
+        DATABASES={"default": database},
+        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        USE_TZ=True,
+    )
+    django.setup()
 
 
 def model(name: str, namespace: dict[str, Any], bases: tuple[type, ...] | None = None) -> Any:

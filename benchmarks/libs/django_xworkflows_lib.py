@@ -2,6 +2,9 @@
 
 Transitions save the instance unless called with ``save=False``, which the in-memory
 workloads pass; no log model is configured, so nothing is logged.
+
+For W7, transitions save the instance and log to ``xworkflow_log.TransitionLog``, in
+``transaction.atomic()`` (the workflow's ``TransactionalImplementationWrapper``).
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ from flows import (
     Calls,
 )
 
-from libs import Factory, Lister, PingPong, django_setup
+from libs import Factory, Lister, PingPong, Saved, django_setup
 
 NAME = "django-xworkflows"
 DISTRIBUTION = "django-xworkflows"
 MODULE = "django_xworkflows.models"
 DJANGO = True
+DJANGO_APPS = ("django_xworkflows", "django_xworkflows.xworkflow_log")
+# save() writes every field whatever the row holds (the last writer wins).
+LOCKING_MODES = ("none",)
 
 _made = 0
 
@@ -42,7 +48,13 @@ def _unique(name: str) -> str:
     return f"{name}{_made}"
 
 
-def _flow(name: str, states: tuple[str, ...], transitions: Any, initial: str) -> Any:
+def _flow(
+    name: str,
+    states: tuple[str, ...],
+    transitions: Any,
+    initial: str,
+    extra: dict[str, Any] | None = None,
+) -> Any:
     from django_xworkflows import models as dxw
 
     return type(
@@ -52,6 +64,7 @@ def _flow(name: str, states: tuple[str, ...], transitions: Any, initial: str) ->
             "states": tuple((state, state.upper()) for state in states),
             "transitions": tuple(transitions),
             "initial_state": initial,
+            **(extra or {}),
         },
     )
 
@@ -145,3 +158,36 @@ def define(index: int) -> Any:
 def count(defined: Any) -> tuple[int, int]:
     flow = defined._workflows["state"].workflow
     return len(list(flow.states)), len(list(flow.transitions))
+
+
+def saved(locking: str) -> Saved:
+    from django.contrib.contenttypes.models import ContentType
+    from django_xworkflows import models as dxw
+    from django_xworkflows.xworkflow_log.models import TransitionLog
+
+    flow = _flow(
+        "SavedFlow",
+        PING_PONG_STATES,
+        PING_PONG_TRANSITIONS,
+        PING_PONG_INITIAL,
+        {
+            "implementation_class": dxw.TransactionalImplementationWrapper,
+            "log_model": "xworkflow_log.TransitionLog",
+        },
+    )
+    model = _model("SavedDoor", flow)
+
+    def log(obj: Any) -> list[tuple[str, str, str]]:
+        rows = TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), content_id=obj.pk
+        ).order_by("id")
+        return list(rows.values_list("transition", "from_state", "to_state"))
+
+    return Saved(
+        (model,),
+        model.objects.create,
+        lambda obj: obj.go(),
+        lambda obj: obj.back(),
+        lambda obj: obj.state.name,
+        log,
+    )

@@ -1,4 +1,8 @@
-"""statecore: a `Workflow` class bound to a `WorkflowEnabled` host class."""
+"""statecore: a `Workflow` class bound to a `WorkflowEnabled` host class.
+
+For W7, statecore_django: a `statecore_django.StateField` on a model, its workflow in the
+locking mode measured and logging to the ready ``statecore_log.TransitionLog``.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +23,14 @@ from flows import (
 )
 
 import statecore
-from libs import Factory, Lister, PingPong
+from libs import Factory, Lister, PingPong, Saved, django_setup
 
 NAME = "statecore"
 DISTRIBUTION = "statecore"
 MODULE = "statecore"
 DJANGO = False
+DJANGO_APPS = ("statecore_django", "statecore_django.log")
+LOCKING_MODES = ("optimistic", "pessimistic", "none")  # the default first
 
 
 def setup() -> None:
@@ -122,3 +128,34 @@ def define(index: int) -> Any:
 def count(defined: Any) -> tuple[int, int]:
     flow = defined._workflows["state"]
     return len(flow.states), len(flow.transitions)
+
+
+def saved(locking: str) -> Saved:
+    import statecore_django
+    from statecore_django.log.models import TransitionLog
+
+    flow = type(
+        f"SavedFlow_{locking}",
+        (statecore_django.Workflow,),
+        {
+            "states": PING_PONG_STATES,
+            "transitions": PING_PONG_TRANSITIONS,
+            "initial_state": PING_PONG_INITIAL,
+            "locking": locking,
+            "log_model": "statecore_log.TransitionLog",
+        },
+    )
+    model = django_setup.model(f"SavedDoor_{locking}", {"state": statecore_django.StateField(flow)})
+
+    def log(obj: Any) -> list[tuple[str, str, str]]:
+        rows = TransitionLog.for_object(obj).order_by("id")
+        return list(rows.values_list("transition", "from_state", "to_state"))
+
+    return Saved(
+        (model,),
+        model.objects.create,
+        lambda obj: obj.go(),
+        lambda obj: obj.back(),
+        lambda obj: obj.state.name,
+        log,
+    )

@@ -2,8 +2,12 @@
 
 - ``inmemory``: W1-W5 and W8, objects in memory.
 - ``imports``: W6, import time in fresh interpreters.
-- W7 (Django: logged transitions saved to SQLite and PostgreSQL) belongs in a module of
-  its own, ``django_db``, registered in `GROUPS` like the others.
+- ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
+  (``W7-postgresql``), for the libraries in `libs.SAVING` only.
+
+A group module may define ``prepare(library, workload)``, called before any library is
+loaded (W7 configures Django on its fresh database there); what it raises makes the
+library unavailable for that workload.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from importlib import metadata
 from typing import Any
 
 from harness import FULL, QUICK, CheckFailed
-from libs import BASELINE, LIBRARIES
+from libs import BASELINE, LIBRARIES, SAVING
 
 # Workload -> (group module, function name, unit of the measured value).
 WORKLOADS: dict[str, tuple[str, str, str]] = {
@@ -24,6 +28,8 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W4": ("inmemory", "w4", "B"),
     "W5": ("inmemory", "w5", "s"),
     "W6": ("imports", "w6", "s"),
+    "W7-sqlite": ("django_db", "w7_sqlite", "s"),
+    "W7-postgresql": ("django_db", "w7_postgresql", "s"),
     "W8": ("inmemory", "w8", "s"),
 }
 
@@ -34,8 +40,15 @@ TITLES = {
     "W4": "memory per instance, in state 'b'",
     "W5": "define a 200-state, 1,000-transition workflow",
     "W6": "import in a fresh interpreter",
+    "W7-sqlite": "one logged transition saved to SQLite",
+    "W7-postgresql": "one logged transition saved to PostgreSQL",
     "W8": "create one instance in its initial state",
 }
+
+
+def takes_part(library: str, workload: str) -> bool:
+    """Tell whether ``library`` runs ``workload`` (W7 needs a library that saves and logs)."""
+    return library in SAVING or WORKLOADS[workload][0] != "django_db"
 
 
 def load(library: str) -> Any:
@@ -60,6 +73,9 @@ def run_worker(library: str, workload: str, quick: bool) -> dict[str, Any]:
     group, function, unit = WORKLOADS[workload]
     result: dict[str, Any] = {"library": library, "workload": workload, "unit": unit}
     try:
+        prepare = getattr(importlib.import_module(f"workloads.{group}"), "prepare", None)
+        if prepare is not None:
+            prepare(library, workload)
         baseline = load(BASELINE)
         module = load(library)
     except Exception as exc:  # an uninstallable or broken peer: report it, go on
