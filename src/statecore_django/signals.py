@@ -9,9 +9,9 @@ Each is sent with ``sender`` = the model class of the object and these keyword a
 ``source``
     the `statecore.State` the object leaves.
 ``target``
-    the `statecore.State` it enters (``None`` in ``pre_transition`` of a transition with
-    several targets whose implementation has not chosen one yet; in ``transition_failed``,
-    ``None`` when the failure came before the target was known).
+    the `statecore.State` the transition enters (``None`` in ``pre_transition`` of a
+    transition with several targets, which chooses one after its implementation ran; in
+    ``transition_failed``, the one it chose, or ``None`` when it failed before choosing).
 ``field``
     the name of the state field.
 ``args``, ``kwargs``
@@ -29,7 +29,17 @@ commit**. A receiver that raises rolls the transition back. For work that must o
 happen once the transaction commits, use `statecore_django.on_commit` hooks.
 
 `transition_failed` is sent after the transaction was rolled back and the in-memory object
-restored, with the extra keyword argument ``exception``; the exception then propagates.
+restored, with two extra keyword arguments: ``exception``, the error (which then
+propagates), and ``entered``, the `statecore.State` the object entered because of the
+failure (the transition's ``on_error`` state, saved and logged in a transaction of its
+own after the rollback), or ``None`` when the object is back in ``source``.
+
+So one call sends, in order:
+
+- success: `pre_transition`, `post_transition`;
+- failure: `pre_transition` (unless the transition was refused before it started),
+  `transition_failed`; entering an ``on_error`` state sends no `post_transition`:
+  ``entered`` of `transition_failed` tells it.
 """
 
 from __future__ import annotations
@@ -42,5 +52,5 @@ __all__ = ["post_transition", "pre_transition", "transition_failed"]
 pre_transition = Signal()
 #: Sent after the state is saved and logged (inside the transaction, before commit).
 post_transition = Signal()
-#: Sent after a transition failed and was rolled back; has ``exception``.
+#: Sent after a transition failed and was rolled back; has ``exception`` and ``entered``.
 transition_failed = Signal()

@@ -94,12 +94,14 @@ class Workflow(statecore.Workflow):
             **kwargs,
         )
 
-    def log_created(self, instance: Any, field: str) -> None:
+    def log_created(self, instance: Any, field: str, *, state: str | None = None) -> None:
         """Write the log row of an object's creation (``log_creation = True``).
 
         Args:
             instance: the object just inserted.
             field: its state field.
+            state: the state it was created in, when not the one it holds now (an object
+                inserted by its first transition is created in that transition's source).
         """
         model = self.get_log_model()
         if model is None:
@@ -107,7 +109,7 @@ class Workflow(statecore.Workflow):
         model.log_transition(  # type: ignore[attr-defined]
             transition="",
             from_state="",
-            to_state=getattr(instance, field).name,
+            to_state=getattr(instance, field).name if state is None else state,
             modified_object=instance,
         )
 

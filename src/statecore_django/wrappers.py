@@ -36,6 +36,7 @@ lock wait timeout; SQLite "database is locked") are raised as
 from __future__ import annotations
 
 import copy
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import DatabaseError, router, transaction
@@ -43,7 +44,7 @@ from django.db.transaction import TransactionManagementError
 
 import statecore
 from statecore.binding import StateDescriptor
-from statecore.errors import describe
+from statecore.errors import add_note, describe
 from statecore.implementation import ImplementationWrapper
 
 from . import conf
@@ -80,7 +81,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("_alias", "_log", "_on_error", "_save", "_snapshot")
+    __slots__ = ("_call",)
 
     alters_data = True
     do_not_call_in_templates = True
@@ -93,63 +94,67 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             ForbiddenTransition: a condition or check hook refused it.
             TransitionPermissionDenied: the wrapper's user lacks the permission.
             ConcurrentTransition: another process changed the state or deleted the row,
-                or the database reported a conflict.
+                or the database reported a conflict (and no ``on_error`` state was entered).
         """
-        self._save = bool(kwargs.pop("save", True))
-        self._log = bool(kwargs.pop("log", True))
-        self._on_error = None
         instance = self.instance
+        binding = self.binding
         alias = router.db_for_write(type(instance), instance=instance)
-        self._alias = alias
-        snapshot = _snapshot(instance)
-        self._snapshot = snapshot
-        source = self.binding.descriptor.raw(instance)
-        connection = transaction.get_connection(alias)
-        field = getattr(self.binding.descriptor, "field", None)
+        call = _Call(
+            alias=alias,
+            field=getattr(binding.descriptor, "field", None),
+            save=bool(kwargs.pop("save", True)),
+            log=bool(kwargs.pop("log", True)),
+            locking=self._locking(),
+            snapshot=_snapshot(instance),
+        )
+        # A kept wrapper may be called again from inside its own call (a hook or a
+        # receiver): each call keeps its own values, and the outer one gets its back.
+        outer = getattr(self, "_call", None)
+        self._call = call
         try:
-            with transaction.atomic(using=alias), _ErrorRecorder(connection) as errors:
+            return self._run(call, args, kwargs)
+        finally:
+            self._call = outer
+
+    def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
+        instance = self.instance
+        source = self.binding.descriptor.raw(instance)
+        field = call.field
+        connection = transaction.get_connection(call.alias)
+        try:
+            with transaction.atomic(using=call.alias), _ErrorRecorder(connection) as errors:
                 if (
                     field is not None
-                    and self._save
-                    and self._locking() == "pessimistic"
+                    and call.save
+                    and call.locking == "pessimistic"
                     and _is_saved(instance)
                 ):
-                    self._lock(field, source)
+                    self._lock(call, field, source)
                 result = super().__call__(*args, **kwargs)
-                self._refuse_doomed_commit(errors)
+                self._refuse_doomed_commit(call, errors)
                 return result
         except BaseException as exc:
-            _restore(instance, snapshot)
-            error = self._conflict(exc, source)
-            if self._on_error is not None:
-                self._persist_on_error(source, exc, args, kwargs)
-            elif _is_after_commit_state(exc):
-                _note(
+            _restore(instance, call.snapshot)
+            entered = None
+            if call.on_error is not None:
+                entered = self._persist_on_error(call, source, call.on_error, exc, args, kwargs)
+            elif call.applied:
+                add_note(
                     exc,
                     f"statecore_django: the transaction was rolled back; {describe(instance)} "
                     f"is back in state {source!r}.",
                 )
-            self._send_failed(source, error or exc, args, kwargs)
+            # A conflict means "state unchanged": not so once the on_error state was entered.
+            error = self._conflict(exc, source) if entered is None else None
+            self._send_failed(call, source, entered, error or exc, args, kwargs)
             if error is not None:
                 raise error from exc
             raise
 
     def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Send `pre_transition` once the checks passed, before the first before-hook."""
-        binding = self.binding
-        workflow = type(binding.descriptor.workflow)
-        target = binding.target
-        pre_transition.send(
-            sender=type(self.instance),
-            instance=self.instance,
-            transition=binding.transition,
-            source=workflow.states[source],
-            target=workflow.states[target] if target is not None else None,
-            field=binding.descriptor.name,
-            args=args,
-            kwargs=kwargs,
-            user=self.user,
-        )
+        if pre_transition.has_listeners(type(self.instance)):
+            pre_transition.send(**self._signal(source, self.binding.target, args, kwargs))
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -158,53 +163,55 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     ) -> None:
         """Set the state, save the object (unless ``save=False``), log, send the signal.
 
+        The core's step only stores and logs; here the object is saved in between, the
+        log row gets ``user`` from ``as_user()``, and `post_transition` follows (not for
+        the ``on_error`` state entered after a failure: `transition_failed` reports that).
+
         Args:
             source: the state the object leaves.
             target: the state it enters.
             args: the call's positional arguments.
             kwargs: the call's keyword arguments.
         """
+        call = self._call
         binding = self.binding
         instance = self.instance
         descriptor = binding.descriptor
-        instance.__dict__[descriptor.key] = target
-        field = getattr(descriptor, "field", None)
+        if not call.entering_on_error:
+            call.target = target
+        descriptor.store(instance, target)
+        field = call.field
         if field is not None and field.is_relation and field.is_cached(instance):
             field.delete_cached_value(instance)
-        if self._save and field is not None:
-            self._write(field, source)
+        if call.save and field is not None:
+            self._write(call, field, source)
         workflow = descriptor.workflow
-        if self._log and binding.logs and not (self._save is False and _no_pk(instance)):
+        if call.log and binding.logs and not (not call.save and _no_pk(instance)):
             log_kwargs = kwargs
             if self.user is not None and "user" not in kwargs:
                 log_kwargs = {**kwargs, "user": self.user}
             workflow.log_transition(
                 binding.transition, workflow.states[source], instance, *args, **log_kwargs
             )
-        model = type(instance)
-        if post_transition.has_listeners(model):
-            states = type(workflow).states
-            post_transition.send(
-                sender=model,
-                instance=instance,
-                transition=binding.transition,
-                source=states[source],
-                target=states[target],
-                field=descriptor.name,
-                args=args,
-                kwargs=kwargs,
-                user=self.user,
-            )
+        call.applied = True
+        if not call.entering_on_error and post_transition.has_listeners(type(instance)):
+            post_transition.send(**self._signal(source, target, args, kwargs))
 
-    def _write(self, field: models.Field[Any, Any], source: str) -> None:
+    def _write(self, call: _Call, field: models.Field[Any, Any], source: str) -> None:
         """Save the object: one UPDATE of the changed fields, or save() when unsaved."""
         instance = self.instance
-        alias = self._alias
+        alias = call.alias
         if not _is_saved(instance):
-            instance.save(using=alias)
+            # post_save logs the creation (log_creation): in the source state, not the
+            # target the object is inserted with.
+            token = _creating.set((instance, self.binding.descriptor.name, source))
+            try:
+                instance.save(using=alias)
+            finally:
+                _creating.reset(token)
             return
         values: dict[type[models.Model], dict[str, Any]] = {}
-        for changed in _changed_fields(instance, self._snapshot[0], field):
+        for changed in _changed_fields(instance, call.snapshot[0], field):
             owner = changed.model._meta.concrete_model
             if getattr(changed, "auto_now", False):
                 value = changed.pre_save(instance, False)
@@ -214,7 +221,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         state_owner = field.model._meta.concrete_model
         manager = state_owner._base_manager.using(alias)
         query = manager.filter(pk=instance.pk)
-        if self._locking() == "optimistic":
+        if call.locking == "optimistic":
             query = query.filter(**{field.attname: source})
         if not query.update(**values.pop(state_owner)):
             actual = manager.filter(pk=instance.pk).values_list(field.attname, flat=True)
@@ -223,11 +230,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         for owner, changes in values.items():
             owner._base_manager.using(alias).filter(pk=instance.pk).update(**changes)
 
-    def _lock(self, field: models.Field[Any, Any], source: str) -> None:
+    def _lock(self, call: _Call, field: models.Field[Any, Any], source: str) -> None:
         """Lock the row (SELECT ... FOR UPDATE) and check that ``field`` still holds ``source``."""
         owner = field.model._meta.concrete_model
         rows = (
-            owner._base_manager.using(self._alias)
+            owner._base_manager.using(call.alias)
             .select_for_update()
             .filter(pk=self.instance.pk)
             .values_list(field.attname, flat=True)
@@ -237,7 +244,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if actual != source:
             raise self._stale(source, actual)
 
-    def _refuse_doomed_commit(self, errors: _ErrorRecorder) -> None:
+    def _refuse_doomed_commit(self, call: _Call, errors: _ErrorRecorder) -> None:
         """Raise when a database error inside the transaction was caught and ignored.
 
         On PostgreSQL (or after an ORM error) the transaction can no longer commit:
@@ -245,7 +252,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         transition succeeded. On MariaDB and SQLite it could commit, but only part of
         what the transition's code meant to write: refused all the same.
         """
-        connection = transaction.get_connection(self._alias)
+        connection = transaction.get_connection(call.alias)
         if not (connection.needs_rollback or _aborted(connection) or errors.swallowed):
             return
         msg = (
@@ -259,6 +266,24 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     def _locking(self) -> str:
         mode = getattr(self.binding.descriptor.workflow, "locking", None)
         return mode if mode is not None else conf.locking()
+
+    def _signal(
+        self, source: str, target: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The keyword arguments the three signals share (see `statecore_django.signals`)."""
+        binding = self.binding
+        states = type(binding.descriptor.workflow).states
+        return {
+            "sender": type(self.instance),
+            "instance": self.instance,
+            "transition": binding.transition,
+            "source": states[source] if source in states else statecore.State(source),
+            "target": states[target] if target is not None else None,
+            "field": binding.descriptor.name,
+            "args": args,
+            "kwargs": kwargs,
+            "user": self.user,
+        }
 
     # -- failures -------------------------------------------------------------------------
 
@@ -299,55 +324,117 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
-        # The transaction is about to roll back: enter on_error after it, in a new one.
-        self._on_error = on_error
+        """Remember to enter ``on_error`` once the transaction has rolled back.
+
+        Entering it now would be undone by the rollback: `__call__` enters it afterwards,
+        in a transaction of its own.
+
+        Args:
+            source: the state the object was leaving.
+            on_error: the state to enter.
+            exc: the implementation's exception.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
+        self._call.on_error = on_error
 
     def _persist_on_error(
-        self, source: str, exc: BaseException, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        on_error = self._on_error
+        self,
+        call: _Call,
+        source: str,
+        on_error: str,
+        exc: BaseException,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> statecore.State | None:
+        """Enter ``on_error`` on the restored object; return its State, or None if that failed."""
         instance = self.instance
-        snapshot = _snapshot(instance)
-        self._snapshot = snapshot
+        call.entering_on_error = True
         try:
-            with transaction.atomic(using=self._alias):
-                self.commit_state(source, on_error, args, kwargs)  # type: ignore[arg-type]
+            with transaction.atomic(using=call.alias):
+                self.commit_state(source, on_error, args, kwargs)
         except BaseException as failure:
-            _restore(instance, snapshot)
-            _note(
+            _restore(instance, call.snapshot)
+            add_note(
                 exc,
                 f"statecore_django: entering state {on_error!r} (on_error) failed too: "
                 f"{failure!r}; {describe(instance)} stays in state {source!r}.",
             )
-            return
-        _note(
+            return None
+        add_note(
             exc,
             f"statecore_django: the transaction was rolled back, then {describe(instance)} "
             f"entered state {on_error!r} (on_error of transition "
             f"{self.binding.transition.name!r}).",
         )
+        return type(self.binding.descriptor.workflow).states[on_error]  # type: ignore[no-any-return]
 
     def _send_failed(
-        self, source: str, exc: BaseException, args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        call: _Call,
+        source: str,
+        entered: statecore.State | None,
+        exc: BaseException,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> None:
-        model = type(self.instance)
-        if not transition_failed.has_listeners(model):
+        if not transition_failed.has_listeners(type(self.instance)):
             return
-        binding = self.binding
-        states = type(binding.descriptor.workflow).states
-        target = binding.transition.target
+        target = call.target if call.target is not None else self.binding.target
         transition_failed.send(
-            sender=model,
-            instance=self.instance,
-            transition=binding.transition,
-            source=states[source] if source in states else statecore.State(source),
-            target=states[target] if target is not None else None,
-            field=binding.descriptor.name,
-            args=args,
-            kwargs=kwargs,
-            user=self.user,
-            exception=exc,
+            **self._signal(source, target, args, kwargs), entered=entered, exception=exc
         )
+
+
+class _Call:
+    """What one call of a transition carries from step to step.
+
+    Attributes:
+        alias: the database the transition writes to.
+        field: the model field holding the state (None for a plain workflow on a model).
+        save: False when called with ``save=False``.
+        log: False when called with ``log=False``.
+        locking: the workflow's locking mode.
+        snapshot: the object's memory before the call, restored on failure.
+        on_error: the on_error state to enter once the transaction rolled back.
+        entering_on_error: True while that state is being entered.
+        applied: True once the state was set, saved and logged.
+        target: the state the transition enters, once known.
+    """
+
+    __slots__ = (
+        "alias",
+        "applied",
+        "entering_on_error",
+        "field",
+        "locking",
+        "log",
+        "on_error",
+        "save",
+        "snapshot",
+        "target",
+    )
+
+    def __init__(
+        self,
+        *,
+        alias: str,
+        field: models.Field[Any, Any] | None,
+        save: bool,
+        log: bool,
+        locking: str,
+        snapshot: _Snapshot,
+    ) -> None:
+        self.alias = alias
+        self.field = field
+        self.save = save
+        self.log = log
+        self.locking = locking
+        self.snapshot = snapshot
+        self.on_error: str | None = None
+        self.entering_on_error = False
+        self.applied = False
+        self.target: str | None = None
 
 
 def is_conflict(exc: BaseException) -> bool:
@@ -441,17 +528,6 @@ def _changed_fields(
     return changed
 
 
-def _is_after_commit_state(exc: BaseException) -> bool:
-    notes = getattr(exc, "__notes__", ())
-    return any("was applied" in note for note in notes)
-
-
-def _note(exc: BaseException, note: str) -> None:
-    add_note = getattr(exc, "add_note", None)
-    if add_note is not None:
-        add_note(note)
-
-
 class _ErrorRecorder:
     """Notes the database errors raised by statements of a transition's own transaction.
 
@@ -517,9 +593,19 @@ def _available_method(field: str) -> Any:
     return available
 
 
+#: The object a transition is inserting, its state field, and the state it leaves.
+_creating: ContextVar[tuple[Any, str, str] | None] = ContextVar(
+    "statecore_django_creating", default=None
+)
+
+
 def _log_creation(sender: type[models.Model], instance: Any, created: bool, **kwargs: Any) -> None:
     if not created or kwargs.get("raw"):
         return
+    creating = _creating.get()
     for name, workflow in type(instance)._workflows.items():
         if getattr(workflow, "log_creation", False):
-            workflow.log_created(instance, name)
+            state = None
+            if creating is not None and creating[0] is instance and creating[1] == name:
+                state = creating[2]  # inserted by its first transition, still leaving this
+            workflow.log_created(instance, name, state=state)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, OperationalError, connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from tests.django.testapp.models import OptimisticOrder, Order, PessimisticOrder
@@ -182,3 +183,16 @@ def test_pessimistic_locking_runs_transitions_of_a_plain_workflow_on_a_model() -
     assert not any("FOR UPDATE" in query["sql"] for query in context.captured_queries)
     order.place()
     assert PessimisticOrder.objects.get(pk=order.pk).state == "placed"
+
+
+def test_conflict_after_entering_on_error_is_raised_as_itself() -> None:
+    """A conflict error that led into the on_error state is not reported as 'state unchanged'."""
+    order = Order.objects.create(state="placed")
+    cause = sqlite3.OperationalError("database is locked")
+    error = OperationalError("database is locked")
+    error.__cause__ = cause
+    with pytest.raises(OperationalError) as info:
+        order.charge(error=error)
+    assert not isinstance(info.value, statecore.ConcurrentTransition)
+    assert order.state == "failed"
+    assert Order.objects.get(pk=order.pk).state == "failed"

@@ -111,3 +111,14 @@ def test_failing_log_write_rolls_back_the_transition() -> None:
         order.place()
     assert order.state == "draft"
     assert Order.objects.get(pk=order.pk).state == "draft"
+
+
+def test_first_transition_of_an_unsaved_object_logs_its_creation_in_the_source_state() -> None:
+    """An object inserted by its first transition is logged as created in the source state."""
+    application = Application()
+    application.approve()
+    rows = AuditLog.for_object(application).order_by("pk")
+    assert [(r.transition, r.from_state, r.to_state) for r in rows] == [
+        ("", "", "new"),
+        ("approve", "new", "approved"),
+    ]

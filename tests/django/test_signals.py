@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.dispatch import Signal
-from tests.django.testapp.models import Order
+from tests.django.testapp.models import Order, Shipment
 from tests.django.testapp.workflows import OrderFlow
 
 import statecore
@@ -102,3 +102,79 @@ def test_transition_failed_receives_the_exception_after_rollback() -> None:
     assert call["transition"].name == "pay"
     assert call["kwargs"] == {"fail": True}
     assert states == ["placed"]
+
+
+def test_entering_on_error_sends_pre_transition_then_transition_failed_naming_it() -> None:
+    """A failure that enters on_error sends pre_transition and transition_failed, no post."""
+    order = Order.objects.create(state="placed")
+    with (
+        receiving(pre_transition) as pre,
+        receiving(post_transition) as post,
+        receiving(transition_failed) as failed,
+        pytest.raises(RuntimeError, match="card declined"),
+    ):
+        order.charge(fail=True)
+    assert [call["target"].name for call in pre] == ["paid"]
+    assert post == []
+    (call,) = failed
+    assert (call["source"].name, call["target"].name) == ("placed", "paid")
+    assert call["entered"] == OrderFlow.states["failed"]
+    assert order.state == "failed"
+
+
+def test_transition_failed_names_no_entered_state_when_the_object_is_back_in_source() -> None:
+    """Without on_error, transition_failed says no state was entered."""
+    order = Order.objects.create(state="placed")
+    with receiving(transition_failed) as failed, pytest.raises(RuntimeError):
+        order.pay(3, fail=True)
+    assert failed[0]["entered"] is None
+
+
+def test_transition_failed_names_the_target_a_multi_target_transition_chose() -> None:
+    """A failure after a multi-target transition chose its target reports that target."""
+    shipment = Shipment.objects.create(state="placed")
+    calls: list[dict[str, Any]] = []
+
+    def fail(sender: type, **kwargs: Any) -> None:
+        raise RuntimeError("receiver failed")
+
+    def remember(sender: type, **kwargs: Any) -> None:
+        calls.append(kwargs)
+
+    post_transition.connect(fail, sender=Shipment)
+    transition_failed.connect(remember, sender=Shipment)
+    try:
+        with pytest.raises(RuntimeError, match="receiver failed"):
+            shipment.inspect(ok=False)
+    finally:
+        post_transition.disconnect(fail, sender=Shipment)
+        transition_failed.disconnect(remember, sender=Shipment)
+    (call,) = calls
+    assert call["target"].name == "cancelled"
+    assert shipment.state == "placed"
+
+
+def test_failure_before_the_state_was_set_gets_no_rollback_note() -> None:
+    """Only a failure after the state was set is noted as rolled back, whatever its notes say."""
+    order = Order.objects.create()
+    error = ValueError("refused")
+    error.add_note("the refund was applied")
+
+    def refuse(**kwargs: Any) -> None:
+        raise error
+
+    with receiving(pre_transition, refuse), pytest.raises(ValueError) as info:
+        order.place()
+    assert info.value.__notes__ == ["the refund was applied"]
+
+
+def test_failure_after_the_state_was_set_is_noted_as_rolled_back() -> None:
+    """A post_transition receiver failing: the note says the object is back in its source."""
+    order = Order.objects.create()
+
+    def refuse(**kwargs: Any) -> None:
+        raise ValueError("refused")
+
+    with receiving(post_transition, refuse), pytest.raises(ValueError) as info:
+        order.place()
+    assert any("is back in state 'draft'" in note for note in info.value.__notes__)

@@ -20,7 +20,7 @@ from tests.django.testapp.models import (
 )
 
 import statecore
-from statecore_django import post_transition
+from statecore_django import post_transition, pre_transition
 from statecore_django.log.models import TransitionLog
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +272,27 @@ def test_rolled_back_transition_restores_json_field_contents() -> None:
     finally:
         post_transition.disconnect(receiver, sender=Shipment)
     assert shipment.data == {"tags": ["fragile"]}
+
+
+def test_kept_transition_called_again_from_inside_itself_keeps_the_outer_options() -> None:
+    """A kept wrapper re-entered from its own receiver: the outer call keeps save=False."""
+    order = Order.objects.create()
+    place = order.place
+    calls: list[str] = []
+
+    def reenter(sender: type, instance: Order, **kwargs: object) -> None:
+        calls.append("pre")
+        if len(calls) == 2:
+            raise RuntimeError("inner call refused")
+        if len(calls) == 1:
+            with pytest.raises(RuntimeError, match="inner call refused"):
+                place()
+
+    pre_transition.connect(reenter, sender=Order)
+    try:
+        place(save=False)
+    finally:
+        pre_transition.disconnect(reenter, sender=Order)
+    assert calls == ["pre", "pre"]
+    assert order.state == "placed"
+    assert Order.objects.get(pk=order.pk).state == "draft"

@@ -20,6 +20,7 @@ from .workflows import (
     PlainFlow,
     PriorityFlow,
     PublicationFlow,
+    ShipmentFlow,
     UnloggedOrderFlow,
 )
 
@@ -57,8 +58,10 @@ class Order(models.Model):
             raise RuntimeError(msg)
 
     @statecore.transition()
-    def charge(self, fail: bool = False, **kwargs: Any) -> None:
+    def charge(self, fail: bool = False, error: BaseException | None = None, **kwargs: Any) -> None:
         self.note = "charging"
+        if error is not None:
+            raise error
         if fail:
             msg = "card declined"
             raise RuntimeError(msg)
@@ -163,7 +166,7 @@ class Carrier(models.Model):
 class Shipment(models.Model):
     """An order-like object with a foreign key and related rows, for the object's memory."""
 
-    state = statecore_django.StateField(OrderFlow)
+    state = statecore_django.StateField(ShipmentFlow)
     carrier = models.ForeignKey(Carrier, null=True, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict, blank=True)
 

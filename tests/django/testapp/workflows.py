@@ -42,6 +42,20 @@ class OrderFlow(statecore_django.Workflow):
     initial_state = "draft"
 
 
+class ShipmentFlow(OrderFlow):
+    """OrderFlow plus a transition whose target is chosen when it runs."""
+
+    transitions = (
+        *OrderFlow.transitions,
+        statecore.Transition(
+            "inspect",
+            "placed",
+            ("paid", "cancelled"),
+            choose_target=lambda shipment, ok=True, **kwargs: "paid" if ok else "cancelled",
+        ),
+    )
+
+
 class OptimisticOrderFlow(OrderFlow):
     """The order workflow with optimistic locking."""
 
