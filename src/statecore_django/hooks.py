@@ -39,10 +39,13 @@ def on_commit(*transitions: str, field: str | None = None, priority: int = 0) ->
         raise TypeError(msg)
 
     def decorate(function: F) -> F:
-        @functools.wraps(function)
         def defer(self: Any, *args: Any, **kwargs: Any) -> None:
             alias = router.db_for_write(type(self), instance=self)
             transaction.on_commit(functools.partial(function, self, *args, **kwargs), using=alias)
+
+        # Name and docstring only: copying __dict__ would copy the hook declarations of
+        # ``function`` too, and defer hooks that were declared to run at once.
+        functools.update_wrapper(defer, function, updated=())
 
         return statecore.after_transition(*transitions, field=field, priority=priority)(defer)  # type: ignore[return-value]
 

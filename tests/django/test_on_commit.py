@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import transaction
 from tests.django.testapp.models import Order
+
+import statecore
+import statecore_django
+from statecore.hooks import HOOKS_ATTRIBUTE, HookKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,3 +55,16 @@ def test_on_commit_hook_is_discarded_when_the_transition_fails() -> None:
         assert order.state == "paid"
     assert Order.notified == []
     assert Order.objects.get(pk=order.pk).state == "paid"
+
+
+def test_on_commit_declares_only_its_own_hook_on_a_decorated_function() -> None:
+    """Stacked on another hook decorator, on_commit does not take over that declaration."""
+
+    @statecore.after_transition("pay")
+    def hook(self: Any, result: Any) -> None:
+        """Record something."""
+
+    deferred = statecore_django.on_commit("place")(hook)
+    declared = getattr(deferred, HOOKS_ATTRIBUTE)
+    assert [(h.kind, h.names) for h in declared] == [(HookKind.AFTER, ("place",))]
+    assert deferred.__name__ == "hook"
