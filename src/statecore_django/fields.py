@@ -15,16 +15,17 @@ inherits `statecore.WorkflowEnabled`.
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
-import sys
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.signals import class_prepared
 
 import statecore
 from statecore.binding import StateDescriptor, bind, state_descriptors
-from statecore.errors import ProtectedStateError, describe
 
 from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
@@ -91,13 +92,8 @@ def workflow_path(workflow: type[statecore.Workflow]) -> str:
     return f"{workflow.__module__}.{workflow.__qualname__}"
 
 
-def _loaders() -> frozenset[Any]:
-    """Code objects of Django's own loading paths that may set a protected field again."""
-    codes = {models.Model.refresh_from_db.__code__}
-    return frozenset(codes)
-
-
-_LOADERS = _loaders()
+#: The object whose ``refresh_from_db()`` is running: Django may set its protected state.
+_reloading: ContextVar[object | None] = ContextVar("statecore_django_reloading", default=None)
 
 
 class StateFieldDescriptor(StateDescriptor):
@@ -107,8 +103,9 @@ class StateFieldDescriptor(StateDescriptor):
     ``instance.__dict__[field.attname]``. A deferred field (``.only()``, ``.defer()``)
     is loaded from the database on first read; an object never given a state is in the
     workflow's initial state. On a protected field, assignment is refused once the state
-    is set, except by Django's own loading (``Model.__init__``, ``from_db``,
-    ``refresh_from_db``, deferred loading, fixtures).
+    is set, except by Django's own loading: a new object (``Model.__init__``, ``from_db``,
+    fixtures) has no state yet, and ``refresh_from_db()`` (also behind deferred loading)
+    is wrapped by `prepare_model` to allow it.
 
     Attributes:
         field: the model field.
@@ -125,20 +122,14 @@ class StateFieldDescriptor(StateDescriptor):
 
     def __set__(self, instance: object, value: object) -> None:
         """Validate and set the state (refused on a protected field once set)."""
-        values = instance.__dict__
+        name = self.field.state_name(value)
         if (
             self.workflow.protected
-            and self.key in values
-            and sys._getframe(1).f_code not in _LOADERS
+            and self.stored(instance) is not None
+            and _reloading.get() is not instance
         ):
-            workflow = type(self.workflow)
-            msg = (
-                f"{describe(instance)}.{self.name} is protected: it changes only through "
-                f"transitions ({', '.join(workflow.transitions.names())}); "
-                f"use statecore.testing.set_state() in tests"
-            )
-            raise ProtectedStateError(msg, instance=instance, field=self.name)
-        values[self.key] = self.field.state_name(value)
+            super().__set__(instance, value)  # raises the core's ProtectedStateError
+        self.store(instance, name)
 
     def missing(self, instance: object) -> str:
         """Load a deferred state from the database; otherwise return the initial state."""
@@ -378,13 +369,54 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         foreign key's own descriptor is replaced), not at ``<name>_id``.
         """
         models.ForeignKey.contribute_to_class(self, cls, name, **kwargs)
-        setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
+        state = StateFieldDescriptor(self, name, self.attname)
+        setattr(cls, name, state)
+        setattr(cls, self.attname, _StateColumnDescriptor(self, state))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        """Keep known names; turn a stored name the workflow lacks into an unknown wrapper."""
+        if value is None or value in self.workflow_class.states:
+            return value
+        return self.workflow_class.wrap(str(value))
 
     def state_name(self, value: object) -> str:
         """Return the state name of ``value``, which may also be a row of the state table."""
         if isinstance(value, models.Model):
             value = getattr(value, self.target_field.attname)
         return super().state_name(value)
+
+
+class _StateColumnDescriptor(ForeignKeyDeferredAttribute):
+    """The ``<name>_id`` attribute of a `ForeignKeyStateField`: set through the state's rules.
+
+    Assigning the column validates the state and respects protection, exactly like
+    assigning the field's own attribute.
+    """
+
+    def __init__(self, field: ForeignKeyStateField, state: StateFieldDescriptor) -> None:
+        super().__init__(field)
+        self.state = state
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self.state.__set__(instance, value)
+
+
+def _allow_reloading(model: type[models.Model]) -> None:
+    """Wrap ``model.refresh_from_db`` so that it may set the model's protected states."""
+    original = model.refresh_from_db
+    if getattr(original, "_statecore_reloads", False):
+        return  # inherited from a model already wrapped
+
+    @functools.wraps(original)
+    def refresh_from_db(self: models.Model, *args: Any, **kwargs: Any) -> None:
+        token = _reloading.set(self)
+        try:
+            original(self, *args, **kwargs)
+        finally:
+            _reloading.reset(token)
+
+    refresh_from_db._statecore_reloads = True  # type: ignore[attr-defined]
+    model.refresh_from_db = refresh_from_db  # type: ignore[method-assign]
 
 
 def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
@@ -399,6 +431,8 @@ def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
         return
     bind(sender, descriptors, wrapper_class=TransactionalImplementationWrapper)
     install_django_behaviour(sender, descriptors)
+    if any(isinstance(d, StateFieldDescriptor) and d.protected for d in descriptors.values()):
+        _allow_reloading(sender)
 
 
 class_prepared.connect(prepare_model, dispatch_uid="statecore_django.prepare_model")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import post_init
 from tests.django.testapp.models import (
     Article,
     Document,
     Order,
+    ProtectedArticle,
     ProtectedOrder,
     ProxyOrder,
     PublicationState,
@@ -219,3 +223,65 @@ def test_get_display_gives_the_state_title() -> None:
 def test_makemigrations_finds_no_changes() -> None:
     """The migrations in the repository match the models (deconstruct is stable)."""
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_foreign_key_state_column_assignment_is_validated() -> None:
+    """Assigning ``<name>_id`` of a ForeignKeyStateField refuses a name that is no state."""
+    article = Article(state="draft")
+    with pytest.raises(statecore.InvalidStateError):
+        article.state_id = "bogus"
+    assert article.state == "draft"
+
+
+def test_protected_foreign_key_state_column_refuses_assignment() -> None:
+    """Assigning ``<name>_id`` of a protected ForeignKeyStateField is refused like the field."""
+    _state_rows()
+    article = ProtectedArticle.objects.create()
+    with pytest.raises(statecore.ProtectedStateError, match="protected"):
+        article.state_id = "published"
+    assert article.state == "draft"
+
+
+def test_protected_foreign_key_state_reloads_from_the_database() -> None:
+    """refresh_from_db and deferred loading may set a protected foreign-key state."""
+    _state_rows()
+    article = ProtectedArticle.objects.create()
+    ProtectedArticle.objects.filter(pk=article.pk).update(state="review")
+    article.refresh_from_db()
+    assert article.state == "review"
+    deferred = ProtectedArticle.objects.defer("state").get(pk=article.pk)
+    assert deferred.state == "review"
+
+
+def test_protected_field_refuses_assignment_from_any_other_code() -> None:
+    """Outside refresh_from_db of that very object, a set protected state stays refused."""
+    order = ProtectedOrder.objects.create()
+    other = ProtectedOrder.objects.create()
+
+    def meddle(sender: type, instance: Any, **kwargs: Any) -> None:
+        if instance.pk == other.pk:
+            order.state = "paid"
+
+    post_init.connect(meddle, sender=ProtectedOrder)
+    try:
+        with pytest.raises(statecore.ProtectedStateError):
+            other.refresh_from_db()
+    finally:
+        post_init.disconnect(meddle, sender=ProtectedOrder)
+    assert order.state == "draft"
+
+
+def _state_rows() -> None:
+    """Create the rows of PublicationFlow's states."""
+    for name in ("draft", "review", "published"):
+        PublicationState.objects.get_or_create(name=name)
+
+
+def test_foreign_key_state_field_loads_an_unknown_state() -> None:
+    """A row pointing at a state the workflow lacks loads as an unknown state wrapper."""
+    _state_rows()
+    PublicationState.objects.create(name="retired")
+    article = Article.objects.create()
+    Article.objects.filter(pk=article.pk).update(state="retired")
+    loaded = Article.objects.get(pk=article.pk)
+    assert (loaded.state.name, loaded.state.known) == ("retired", False)
