@@ -131,17 +131,10 @@ def bound_transition(
 
     .. versionadded:: 0.1
     """
-    model = type(obj)
-    methods: Mapping[str, Mapping[str, Any]] = getattr(model, "_transition_methods", {})
     try:
-        method = methods[field][name]
-    except KeyError:
-        msg = (
-            f"{model.__qualname__} has no transition {name!r} on state field {field!r}; "
-            f"fields: {', '.join(methods) or 'none'}"
-        )
-        raise LookupError(msg) from None
-    return method.__get__(obj, model)  # type: ignore[no-any-return]
+        return statecore.get_transition(obj, name, field=field)
+    except statecore.UnknownTransitionError as exc:
+        raise LookupError(str(exc)) from None
 
 
 def transition_form_class(

@@ -325,3 +325,11 @@ def test_log_inline_is_added_for_the_generic_log(boss: Client, placed: Order) ->
     inlines = [f.opts for f in response.context["inline_admin_formsets"]]
     assert any(isinstance(i, TransitionLogInline) for i in inlines)
     assert all(not i.has_add_permission(response.wsgi_request, placed) for i in inlines)
+
+
+def test_bound_transition_of_an_unknown_name_raises_lookup_error_with_a_suggestion() -> None:
+    """bound_transition reports an unknown name as get_transition does, as a LookupError."""
+    order = Order.objects.create()
+    with pytest.raises(LookupError, match="did you mean 'place'"):
+        admin_mixins.bound_transition(order, "state", "plcae")
+    assert admin_mixins.bound_transition(order, "state", "place").name == "place"
