@@ -37,7 +37,6 @@ import statecore
 
 from . import conf
 from .fields import IntegerStateField, StateFieldMixin
-from .workflow import _FROM_SETTINGS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -163,11 +162,8 @@ def _check_log_model(model: type[models.Model], field: Any) -> list[checks.Check
     if not hasattr(workflow, "get_log_model"):
         return []  # a plain statecore.Workflow does not log
     name = type(workflow).__qualname__
-    label = workflow.log_model
-    source = f"{name}.log_model"
-    if label == _FROM_SETTINGS:
-        source = "the STATECORE_LOG_MODEL setting"
-        label = conf.log_model_label()
+    label, from_setting = workflow.log_model_label()
+    source = "the STATECORE_LOG_MODEL setting" if from_setting else f"{name}.log_model"
     if not label:
         return []
 

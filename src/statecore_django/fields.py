@@ -246,7 +246,8 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
 
     def get_prep_value(self, value: Any) -> Any:
         """Return the stored name of ``value``."""
-        return self.to_python(super().get_prep_value(value))
+        # Field's step (lazy strings), then one conversion: CharField's would convert twice.
+        return self.to_python(models.Field.get_prep_value(self, value))
 
     def value_from_object(self, obj: models.Model) -> Any:
         """Return the state name (for forms and serializers)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
+from django.core.signals import setting_changed
 
 import statecore
 
@@ -17,6 +18,16 @@ if TYPE_CHECKING:
 __all__ = ["Workflow"]
 
 _FROM_SETTINGS = "<STATECORE_LOG_MODEL>"
+
+#: The log model of each workflow class, cleared whenever a setting changes.
+_log_models: dict[type[Workflow], type[models.Model] | None] = {}
+
+
+def _forget_log_models(**kwargs: Any) -> None:
+    _log_models.clear()
+
+
+setting_changed.connect(_forget_log_models, dispatch_uid="statecore_django.log_models")
 
 
 class Workflow(statecore.Workflow):
@@ -58,16 +69,41 @@ class Workflow(statecore.Workflow):
             )
             raise statecore.WorkflowDefinitionError(cls, [msg])
 
-    def get_log_model(self) -> type[models.Model] | None:
-        """Return the log model class, or None when this workflow does not log."""
-        label = self.log_model
+    @classmethod
+    def log_model_label(cls) -> tuple[str | type[models.Model] | None, bool]:
+        """Return what names the log model, and whether it came from the setting.
+
+        Returns:
+            ``(label, from_setting)``: ``label`` is the ``"app_label.ModelName"`` (or the
+            model class) of ``log_model``, or of ``STATECORE_LOG_MODEL`` when the workflow
+            does not set ``log_model`` (then ``from_setting`` is True); None for no log.
+
+        .. versionadded:: 0.1
+        """
+        label: Any = cls.log_model
         if label == _FROM_SETTINGS:
-            label = conf.log_model_label()
-        if not label:
-            return None
-        if isinstance(label, str):
-            return apps.get_model(label)
-        return label  # a model class
+            return conf.log_model_label(), True
+        return label or None, False
+
+    def get_log_model(self) -> type[models.Model] | None:
+        """Return the log model class, or None when this workflow does not log.
+
+        The answer is kept per workflow class until a setting changes.
+
+        Raises:
+            LookupError: the label names no installed model.
+            ValueError: the label is not ``"app_label.ModelName"``.
+        """
+        cls = type(self)
+        try:
+            return _log_models[cls]
+        except KeyError:
+            pass
+        label, _ = cls.log_model_label()
+        model = apps.get_model(label) if isinstance(label, str) else label
+        if apps.ready:
+            _log_models[cls] = model
+        return model
 
     def log_transition(
         self,

@@ -285,3 +285,18 @@ def test_foreign_key_state_field_loads_an_unknown_state() -> None:
     Article.objects.filter(pk=article.pk).update(state="retired")
     loaded = Article.objects.get(pk=article.pk)
     assert (loaded.state.name, loaded.state.known) == ("retired", False)
+
+
+def test_state_field_converts_a_value_once_to_prepare_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """get_prep_value of a StateField runs to_python once per value."""
+    field = Order._meta.get_field("state")
+    calls: list[object] = []
+    to_python = StateField.to_python
+
+    def counting(self: StateField, value: object) -> Any:
+        calls.append(value)
+        return to_python(self, value)
+
+    monkeypatch.setattr(StateField, "to_python", counting)
+    assert field.get_prep_value(OrderFlow.states["paid"]) == "paid"
+    assert len(calls) == 1

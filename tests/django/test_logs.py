@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import override_settings
 from tests.django.testapp.models import (
@@ -16,6 +18,7 @@ from tests.django.testapp.models import (
     SlugItem,
     UUIDItem,
 )
+from tests.django.testapp.workflows import AuditedFlow, OrderFlow, UnloggedOrderFlow
 
 from statecore_django.log.models import TransitionLog
 
@@ -122,3 +125,32 @@ def test_first_transition_of_an_unsaved_object_logs_its_creation_in_the_source_s
         ("", "", "new"),
         ("approve", "new", "approved"),
     ]
+
+
+def test_log_model_label_tells_where_the_label_comes_from() -> None:
+    """log_model_label gives the label and whether it is the STATECORE_LOG_MODEL setting."""
+    assert AuditedFlow.log_model_label() == ("testapp.AuditLog", False)
+    assert UnloggedOrderFlow.log_model_label() == (None, False)
+    with override_settings(STATECORE_LOG_MODEL="testapp.LastLog"):
+        assert OrderFlow.log_model_label() == ("testapp.LastLog", True)
+
+
+def test_log_model_is_looked_up_once_per_workflow_until_a_setting_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """get_log_model resolves its label once per workflow class; a setting change resets it."""
+    lookups: list[str] = []
+    get_model = apps.get_model
+
+    def counting(label: str) -> Any:
+        lookups.append(label)
+        return get_model(label)
+
+    monkeypatch.setattr(apps, "get_model", counting)
+    with override_settings(STATECORE_LOG_MODEL="testapp.LastLog"):
+        workflow = OrderFlow()
+        assert workflow.get_log_model() is LastLog
+        assert workflow.get_log_model() is LastLog
+        assert lookups == ["testapp.LastLog"]
+    assert workflow.get_log_model() is TransitionLog
+    assert lookups == ["testapp.LastLog", "statecore_log.TransitionLog"]
