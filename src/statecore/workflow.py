@@ -108,7 +108,13 @@ class Workflow:
     # -- extension points -------------------------------------------------------------
 
     def log_transition(
-        self, transition: Transition, from_state: State, instance: Any, *args: Any, **kwargs: Any
+        self,
+        transition: Transition,
+        from_state: State,
+        instance: Any,
+        /,
+        *args: Any,
+        **kwargs: Any,
     ) -> None:
         """Record a transition that just ran; does nothing unless overridden.
 

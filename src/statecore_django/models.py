@@ -118,6 +118,7 @@ class BaseTransitionLog(models.Model):
         from_state: str,
         to_state: str,
         modified_object: models.Model,
+        /,
         **kwargs: Any,
     ) -> BaseTransitionLog:
         """Write and return the row of one transition (one INSERT).
@@ -188,6 +189,7 @@ class BaseLastTransitionLog(BaseTransitionLog):
         from_state: str,
         to_state: str,
         modified_object: models.Model,
+        /,
         **kwargs: Any,
     ) -> BaseTransitionLog:
         """Create or update the object's row with this transition."""

@@ -123,11 +123,7 @@ class Workflow(statecore.Workflow):
         if model is None:
             return
         model.log_transition(  # type: ignore[attr-defined]
-            transition=transition.name,
-            from_state=from_state.name,
-            to_state=self._current(instance),
-            modified_object=instance,
-            **kwargs,
+            transition.name, from_state.name, self._current(instance), instance, **kwargs
         )
 
     def log_created(self, instance: Any, field: str, *, state: str | None = None) -> None:
@@ -143,10 +139,7 @@ class Workflow(statecore.Workflow):
         if model is None:
             return
         model.log_transition(  # type: ignore[attr-defined]
-            transition="",
-            from_state="",
-            to_state=getattr(instance, field).name if state is None else state,
-            modified_object=instance,
+            "", "", getattr(instance, field).name if state is None else state, instance
         )
 
     def check_permission(self, transition: statecore.Transition, instance: Any, user: Any) -> bool:

@@ -154,3 +154,12 @@ def test_log_model_is_looked_up_once_per_workflow_until_a_setting_changes(
         assert lookups == ["testapp.LastLog"]
     assert workflow.get_log_model() is TransitionLog
     assert lookups == ["testapp.LastLog", "statecore_log.TransitionLog"]
+
+
+@pytest.mark.django_db
+def test_transition_kwargs_may_share_names_with_log_parameters() -> None:
+    """Keyword arguments named transition, from_state or to_state reach the transition."""
+    order = Order.objects.create()
+    order.place(transition="urgent", from_state="x", to_state="y")
+    assert Order.objects.get(pk=order.pk).state == "placed"
+    assert TransitionLog.objects.filter(transition="place", to_state="placed").count() == 1
