@@ -298,7 +298,10 @@ def bind(
         by_name: dict[str, TransitionMethod[Any, Any]] = {}
         methods[field] = by_name
         workflow_cls = type(descriptor.workflow)
-        logs = type(descriptor.workflow).log_transition is not Workflow.log_transition
+        logs = workflow_cls.log_transition is not Workflow.log_transition
+        runner = workflow_cls.implementation_class
+        if wrapper_class is not None and not issubclass(runner, wrapper_class):
+            runner = wrapper_class
         # The hooks that may apply to this field, by kind, already in running order, each
         # with whether it wants the event: computed once, not once per transition.
         table: dict[HookKind, list[_HookCandidate]] = {}
@@ -309,10 +312,9 @@ def bind(
         for transition_ in workflow_cls.transitions:
             declared = implementations.get((field, transition_.name))
             function = declared.function if declared is not None else None
-            binding = _binding(cls, descriptor, transition_, function, table, logs, problems)
-            if wrapper_class is not None and not issubclass(binding.wrapper_class, wrapper_class):
-                binding.wrapper_class = wrapper_class
-                binding.refresh()
+            binding = _binding(
+                cls, descriptor, transition_, function, table, logs, runner, problems
+            )
             method: TransitionMethod[Any, Any] = TransitionMethod(
                 function, transition_.name, field, binding
             )
@@ -470,6 +472,7 @@ def _binding(
     function: Callable[..., Any] | None,
     hooks: dict[HookKind, list[_HookCandidate]],
     logs: bool,
+    wrapper_class: type[ImplementationWrapper[Any, Any]],
     problems: list[str],
 ) -> TransitionBinding:
     """Compile everything one transition of one class needs per source and target state.
@@ -537,6 +540,7 @@ def _binding(
         post=post,
         needs_event=needs_event,
         logs=logs,
+        wrapper_class=wrapper_class,
     )
 
 
