@@ -249,5 +249,5 @@ def bench(session: nox.Session) -> None:
     """Performance suite against peer libraries; arguments pass through (e.g. --quick)."""
     if _missing(session, "benchmarks/run.py"):
         return
-    session.install(".[django,graphviz]", *_groups("bench"))
+    session.install(".[django,graphviz]", *_groups("bench", database="postgresql"))
     session.run("python", "benchmarks/run.py", *session.posargs)
