@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 import attrs
 
@@ -96,18 +96,11 @@ class Hook:
         return function
 
 
-def _decorator(kind: HookKind) -> Any:
-    @overload
-    def declare(function: F, /) -> F: ...
-    @overload
-    def declare(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]: ...
-
-    def declare(*names: Any, field: str | None = None, priority: int = 0) -> Any:
-        if len(names) == 1 and callable(names[0]) and not isinstance(names[0], str):
-            return Hook(kind)(names[0])
-        return Hook(kind, names, field=field, priority=priority)
-
-    return declare
+def _declare(kind: HookKind, names: tuple[Any, ...], field: str | None, priority: int) -> Any:
+    """Build the hook declaration, or apply it at once when used without parentheses."""
+    if len(names) == 1 and callable(names[0]) and not isinstance(names[0], str):
+        return Hook(kind)(names[0])  # @before_transition, bare
+    return Hook(kind, names, field=field, priority=priority)
 
 
 def transition_check(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
@@ -124,7 +117,7 @@ def transition_check(*names: str, field: str | None = None, priority: int = 0) -
     Returns:
         A decorator that records the hook and returns the function unchanged.
     """
-    return _decorator(HookKind.CHECK)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
+    return _declare(HookKind.CHECK, names, field, priority)  # type: ignore[no-any-return]
 
 
 def before_transition(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
@@ -138,7 +131,7 @@ def before_transition(*names: str, field: str | None = None, priority: int = 0) 
     Returns:
         A decorator that records the hook and returns the function unchanged.
     """
-    return _decorator(HookKind.BEFORE)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
+    return _declare(HookKind.BEFORE, names, field, priority)  # type: ignore[no-any-return]
 
 
 def on_leave_state(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
@@ -154,7 +147,7 @@ def on_leave_state(*names: str, field: str | None = None, priority: int = 0) -> 
     Returns:
         A decorator that records the hook and returns the function unchanged.
     """
-    return _decorator(HookKind.LEAVE)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
+    return _declare(HookKind.LEAVE, names, field, priority)  # type: ignore[no-any-return]
 
 
 def on_enter_state(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
@@ -170,7 +163,7 @@ def on_enter_state(*names: str, field: str | None = None, priority: int = 0) -> 
     Returns:
         A decorator that records the hook and returns the function unchanged.
     """
-    return _decorator(HookKind.ENTER)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
+    return _declare(HookKind.ENTER, names, field, priority)  # type: ignore[no-any-return]
 
 
 def after_transition(*names: str, field: str | None = None, priority: int = 0) -> Callable[[F], F]:
@@ -184,4 +177,4 @@ def after_transition(*names: str, field: str | None = None, priority: int = 0) -
     Returns:
         A decorator that records the hook and returns the function unchanged.
     """
-    return _decorator(HookKind.AFTER)(*names, field=field, priority=priority)  # type: ignore[no-any-return]
+    return _declare(HookKind.AFTER, names, field, priority)  # type: ignore[no-any-return]
