@@ -537,14 +537,24 @@ class ImplementationWrapper(Generic[P, R]):
         descriptor = binding.descriptor
         descriptor.store(self.instance, target)
         if binding.logs:
-            workflow = binding.descriptor.workflow
             try:
-                workflow.log_transition(
-                    binding.transition, workflow.states[source], self.instance, *args, **kwargs
-                )
+                self.write_log(source, args, kwargs)
             except BaseException:
                 descriptor.store(self.instance, source)
                 raise
+
+    def write_log(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Call the workflow's `Workflow.log_transition` for this transition.
+
+        Args:
+            source: the state the object left.
+            args: the call's positional arguments.
+            kwargs: the call's keyword arguments.
+        """
+        workflow = self.binding.descriptor.workflow
+        workflow.log_transition(
+            self.binding.transition, workflow.states[source], self.instance, *args, **kwargs
+        )
 
     # -- the rare paths -----------------------------------------------------------------
 

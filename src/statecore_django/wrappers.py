@@ -185,14 +185,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             field.delete_cached_value(instance)
         if call.save and field is not None:
             self._write(call, field, source)
-        workflow = descriptor.workflow
         if call.log and binding.logs and not (not call.save and _no_pk(instance)):
             log_kwargs = kwargs
             if self.user is not None and "user" not in kwargs:
                 log_kwargs = {**kwargs, "user": self.user}
-            workflow.log_transition(
-                binding.transition, workflow.states[source], instance, *args, **log_kwargs
-            )
+            self.write_log(source, args, log_kwargs)
         call.applied = True
         if not call.entering_on_error and post_transition.has_listeners(type(instance)):
             post_transition.send(**self._signal(source, target, args, kwargs))
