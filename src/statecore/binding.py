@@ -157,7 +157,7 @@ class TransitionMethod(Generic[P, R]):
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("binding", "field", "function", "name", "wrapper_class")
+    __slots__ = ("binding", "field", "function", "name")
 
     def __init__(
         self,
@@ -170,9 +170,6 @@ class TransitionMethod(Generic[P, R]):
         self.name = name
         self.field = field
         self.binding = binding
-        self.wrapper_class: type[ImplementationWrapper[Any, Any]] = ImplementationWrapper
-        if binding is not None:
-            self.wrapper_class = binding.wrapper_class
 
     @overload
     def __get__(self, instance: None, owner: type) -> TransitionMethod[P, R]: ...
@@ -191,7 +188,7 @@ class TransitionMethod(Generic[P, R]):
                 f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
             )
             raise TypeError(msg)
-        return self.wrapper_class(binding, instance)
+        return binding.wrapper_class(binding, instance)
 
     def __repr__(self) -> str:
         target = self.binding.transition.name if self.binding else self.name
