@@ -232,15 +232,9 @@ class TransitionBinding:
         transition = self.transition
         self.target: str | None = transition.target
         self.permission: Any = transition.permission
-        self.checks: dict[str, tuple[Callable[[Any], Any], ...]] = {
-            source: tuple(guard for _, _, guard in guards) for source, guards in self.guards.items()
-        }
-        self.pre_calls: dict[str, tuple[Callable[..., Any], ...]] = {
-            source: tuple(h for h, _ in hooks) for source, hooks in self.pre.items()
-        }
-        self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = {
-            target: tuple(h for h, _ in hooks) for target, hooks in self.post.items()
-        }
+        self.checks: dict[str, tuple[Callable[[Any], Any], ...]] = _callables(self.guards, -1)
+        self.pre_calls: dict[str, tuple[Callable[..., Any], ...]] = _callables(self.pre, 0)
+        self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = _callables(self.post, 0)
         wrapper = self.wrapper_class
         self.starts: bool = wrapper.started is not ImplementationWrapper.started
         self.assigns: bool = (
@@ -275,6 +269,21 @@ class TransitionBinding:
     def workflow(self) -> Workflow:
         """The workflow object bound to the attribute."""
         return self.descriptor.workflow
+
+
+def _callables(table: dict[str, tuple[Any, ...]], index: int) -> dict[str, tuple[Any, ...]]:
+    """Map each key to the callables (item ``index`` of each entry) of its tuple.
+
+    Sources of one transition usually share one tuple: it is converted once.
+    """
+    converted: dict[int, tuple[Any, ...]] = {}
+    result = {}
+    for key, entries in table.items():
+        calls = converted.get(id(entries))
+        if calls is None:
+            calls = converted[id(entries)] = tuple(entry[index] for entry in entries)
+        result[key] = calls
+    return result
 
 
 class ImplementationWrapper(Generic[P, R]):
