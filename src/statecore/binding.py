@@ -119,8 +119,8 @@ class StateDescriptor:
             object.__setattr__(instance, self.key, name)
 
     def read(self, instance: object) -> StateWrapper:
-        """Return the state wrapper of ``instance``."""
-        return type(self.workflow).wrap(self.raw(instance))
+        """Return the state wrapper of ``instance`` (what reading the attribute gives)."""
+        return self.__get__(instance, type(instance))
 
     def raw(self, instance: object) -> str:
         """Return the name of the state of ``instance``."""
