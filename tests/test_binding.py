@@ -14,7 +14,9 @@ from statecore import (
     InvalidStateError,
     ProtectedStateError,
     StateDescriptor,
+    Transition,
     TransitionMethod,
+    Workflow,
     WorkflowDefinitionError,
     WorkflowEnabled,
     transition,
@@ -502,3 +504,63 @@ def test_implementation_class_swaps_the_wrapper() -> None:
         state = Flow()
 
     assert type(Shop().place) is Recording
+
+
+def test_transition_bindings_are_compiled_on_first_use() -> None:
+    """Creating a class compiles nothing per transition; reading one compiles it, once."""
+
+    class Shop(WorkflowEnabled):
+        state = OrderFlow()
+
+    method = Shop.__dict__["pay"]
+    assert method.installed
+    assert method._binding is None
+    assert method.descriptor is Shop.state
+    shop = Shop()
+    shop.place()
+    assert method._binding is None  # only "place" was used
+    assert Shop.__dict__["place"]._binding is not None
+    assert method.binding is method.binding is not None
+    assert method.binding.transition is OrderFlow.transitions.pay
+    assert method.binding.field == "state"
+    assert shop.pay.binding is method.binding
+
+
+def test_lazy_compilation_uses_what_the_class_declared() -> None:
+    """Guards and hooks are those of the class when it was created, whenever compiled."""
+    calls: list[str] = []
+
+    class Flow(Workflow):
+        states = ("a", "b")
+        transitions = (Transition("go", "a", "b", conditions="ready"),)
+        initial_state = "a"
+
+    class Host(WorkflowEnabled):
+        state = Flow()
+
+        def ready(self) -> bool:
+            calls.append("ready")
+            return True
+
+        @statecore.after_transition("go")
+        def done(self, result: Any) -> None:
+            calls.append("after")
+
+    Host.ready = lambda self: False  # type: ignore[method-assign]
+    host = Host()
+    host.go()
+    assert calls == ["ready", "after"]
+    assert host.state == "b"
+
+
+def test_uninstalled_transition_method_has_no_binding() -> None:
+    """A declaration made by @transition() is not installed and has no binding or field."""
+    declared = transition()(lambda self: None)
+    assert not declared.installed
+    assert declared.binding is None
+    assert declared.descriptor is None
+    compiled = Order.__dict__["pay"]
+    assert compiled.binding is not None
+    bare = TransitionMethod(None, "pay", "state", compiled.binding)
+    assert bare.installed
+    assert bare.descriptor is Order.state

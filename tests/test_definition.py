@@ -207,6 +207,67 @@ def test_transition_list_api() -> None:
     assert repr(transitions) == "TransitionList(['place', 'pay', 'ship', 'cancel'])"
 
 
+def test_plain_tuple_transitions_are_built_once_on_first_use() -> None:
+    """A ``(name, source, target)`` tuple becomes its Transition when first asked for, once."""
+
+    class Flow(Workflow):
+        states = ("a", "b", "c")
+        transitions = (("go", "a", "b"), Transition("on", "b", "c", description="d"))
+        initial_state = "a"
+
+    kept = Flow.transitions._transitions
+    assert kept["go"] == ("go", "a", "b")  # checked, not built yet
+    assert isinstance(kept["on"], Transition)
+    go = Flow.transitions.go
+    assert go == Transition("go", "a", "b")
+    assert go.label == "Go"
+    assert Flow.transitions["go"] is go
+    assert kept["go"] is go
+    assert go in Flow.transitions
+    assert [t.name for t in Flow.transitions.available_from("b")] == ["on"]
+
+
+def test_subclass_keeps_its_parents_unbuilt_transitions() -> None:
+    """A subclass shares the parent's checked tuples; each side builds its own on use."""
+
+    class Parent(Workflow):
+        states = ("a", "b")
+        transitions = (("go", "a", "b"), ("back", "b", "a"))
+        initial_state = "a"
+
+    class Child(Parent):
+        states = ("c",)
+        transitions = (("jump", "b", "c"),)
+
+    assert Child.transitions.names() == ("go", "back", "jump")
+    assert [t.name for t in Child.transitions] == ["go", "back", "jump"]
+    assert Child.transitions.go == Parent.transitions.go
+    assert [t.name for t in Child.transitions.available_from("b")] == ["back", "jump"]
+
+
+def test_plain_tuples_with_problems_are_reported_like_transitions() -> None:
+    """A tuple that fails the quick check goes through the full one, which names the problem."""
+    with pytest.raises(WorkflowDefinitionError) as info:
+
+        class Flow(Workflow):
+            states = ("a", "b")
+            transitions = (
+                ("go", "a", "b"),
+                ("go", "b", "a"),
+                ("class", "a", "b"),
+                ("run", "a", "x"),
+                ("walk", ["a"], "b"),
+            )
+            initial_state = "a"
+
+    assert info.value.problems == (
+        "transition 'go' is defined twice",
+        "transition name 'class' is not a Python identifier; use letters, digits and "
+        "underscores, not starting with a digit",
+        "transition 'run' targets unknown state 'x'",
+    )
+
+
 def test_state_list_api() -> None:
     """States read by attribute, by key, by membership, in order."""
     states = OrderFlow.states

@@ -16,7 +16,7 @@ the workflow's initial state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -25,6 +25,7 @@ from typing import (
     Generic,
     ParamSpec,
     TypeVar,
+    cast,
     overload,
 )
 
@@ -146,18 +147,19 @@ class TransitionMethod(Generic[P, R]):
     """A transition on a host class: ``order.pay`` gives an `ImplementationWrapper`.
 
     `transition()` returns an unbound one (a declaration); `WorkflowEnabled` installs a
-    bound one, per class, for every transition.
+    bound one, per class, for every transition. An installed method compiles its
+    `TransitionBinding` the first time it is used, from what the class declared when it
+    was created, so a class with many transitions is quick to create.
 
     Attributes:
         function: the implementation (None for a generated no-op).
         name: the transition's name (None: the attribute's name).
         field: the state attribute (None: the only one with such a transition).
-        binding: the `TransitionBinding` once installed on a class.
 
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("binding", "field", "function", "name")
+    __slots__ = ("_binding", "_plan", "field", "function", "name")
 
     def __init__(
         self,
@@ -165,11 +167,34 @@ class TransitionMethod(Generic[P, R]):
         name: str | None = None,
         field: str | None = None,
         binding: TransitionBinding | None = None,
+        plan: _FieldPlan | None = None,
     ) -> None:
         self.function = function
         self.name = name
         self.field = field
-        self.binding = binding
+        self._binding = binding
+        self._plan = plan
+
+    @property
+    def installed(self) -> bool:
+        """True for a method `WorkflowEnabled` installed on a class (it has a binding)."""
+        return self._binding is not None or self._plan is not None
+
+    @property
+    def binding(self) -> TransitionBinding | None:
+        """The `TransitionBinding` of an installed method (compiled on first use), else None."""
+        binding = self._binding
+        if binding is None and self._plan is not None:
+            binding = self._binding = self._plan.compile(self)
+        return binding
+
+    @property
+    def descriptor(self) -> StateDescriptor | None:
+        """The state attribute's descriptor of an installed method, else None."""
+        plan = self._plan
+        if plan is not None:
+            return plan.descriptor
+        return self._binding.descriptor if self._binding is not None else None
 
     @overload
     def __get__(self, instance: None, owner: type) -> TransitionMethod[P, R]: ...
@@ -180,19 +205,63 @@ class TransitionMethod(Generic[P, R]):
     ) -> TransitionMethod[P, R] | ImplementationWrapper[P, R]:
         if instance is None:
             return self
-        binding = self.binding
+        binding = self._binding
         if binding is None:
-            msg = (
-                f"{owner.__qualname__} declares transition "
-                f"{self.name or getattr(self.function, '__name__', '?')!r} but does not "
-                f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
-            )
-            raise TypeError(msg)
+            plan = self._plan
+            if plan is None:
+                msg = (
+                    f"{owner.__qualname__} declares transition "
+                    f"{self.name or getattr(self.function, '__name__', '?')!r} but does not "
+                    f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
+                )
+                raise TypeError(msg)
+            binding = self._binding = plan.compile(self)
         return binding.wrapper_class(binding, instance)
 
     def __repr__(self) -> str:
-        target = self.binding.transition.name if self.binding else self.name
-        return f"<TransitionMethod {target!r}>"
+        return f"<TransitionMethod {self.name or getattr(self.function, '__name__', '?')!r}>"
+
+
+class _FieldPlan:
+    """What `bind` saw of one state attribute of a host class, to compile its transitions.
+
+    Everything a `TransitionBinding` depends on is taken when the class is bound (the
+    hooks, the conditions named by string, the wrapper class), so compiling later gives
+    what compiling then would have.
+    """
+
+    __slots__ = ("conditions", "descriptor", "hooks", "logs", "owner", "runner")
+
+    def __init__(
+        self,
+        owner: type,
+        descriptor: StateDescriptor,
+        hooks: dict[HookKind, list[_HookCandidate]],
+        logs: bool,
+        runner: type[ImplementationWrapper[Any, Any]],
+    ) -> None:
+        self.owner = owner
+        self.descriptor = descriptor
+        self.hooks = hooks
+        self.logs = logs
+        self.runner = runner
+        #: The guards of each transition that has conditions, resolved when bound.
+        self.conditions: dict[str, list[Guard]] = {}
+
+    def compile(self, method: TransitionMethod[Any, Any]) -> TransitionBinding:
+        """Build the binding of the transition ``method`` runs."""
+        name = cast("str", method.name)
+        transition_ = type(self.descriptor.workflow).transitions[name]
+        return _binding(
+            self.owner,
+            self.descriptor,
+            transition_,
+            method.function,
+            self.conditions.get(name, ()),
+            self.hooks,
+            self.logs,
+            self.runner,
+        )
 
 
 def transition(
@@ -306,28 +375,26 @@ def bind(
             if hook.field in (None, field):
                 candidate = (hook, hook_function, wants_event(hook_function))
                 table.setdefault(hook.kind, []).append(candidate)
-        for transition_ in workflow_cls.transitions:
-            declared = implementations.get((field, transition_.name))
+        plan = _FieldPlan(cls, descriptor, table, logs, runner)
+        # Transitions defined as plain tuples have no conditions and are not built here.
+        for name, definition in workflow_cls.transitions._transitions.items():
+            if type(definition) is not tuple and definition.conditions:
+                plan.conditions[name] = _resolve_conditions(cls, definition, problems)
+            declared = implementations.get((field, name)) if implementations else None
             function = declared.function if declared is not None else None
-            binding = _binding(
-                cls, descriptor, transition_, function, table, logs, runner, problems
-            )
-            method: TransitionMethod[Any, Any] = TransitionMethod(
-                function, transition_.name, field, binding
-            )
-            by_name[transition_.name] = method
-            attributes_: tuple[str, ...] | set[str] = (transition_.name,)
+            method: TransitionMethod[Any, Any] = TransitionMethod(function, name, field, None, plan)
+            by_name[name] = method
+            attributes_: tuple[str, ...] | set[str] = (name,)
             if declared is not None and declared.attributes:
-                attributes_ = {transition_.name, *declared.attributes}
-                if _shared(transition_, descriptors):
-                    attributes_.discard(transition_.name)  # renamed with field=: not the bare name
+                attributes_ = {name, *declared.attributes}
+                if _shared(name, descriptors):
+                    attributes_.discard(name)  # renamed with field=: not the bare name
             for attribute in attributes_:
                 if attribute in installs:
-                    other = installs[attribute].binding
                     problems.append(
-                        f"{attribute!r} is a transition of both {other.field!r} and {field!r}; "  # type: ignore[union-attr]
-                        f"rename one implementation, e.g. @transition({transition_.name!r}, "
-                        f"field={field!r}) on a method of another name"
+                        f"{attribute!r} is a transition of both {installs[attribute].field!r} "
+                        f"and {field!r}; rename one implementation, e.g. "
+                        f"@transition({name!r}, field={field!r}) on a method of another name"
                     )
                     continue
                 current = attributes.get(attribute)
@@ -346,9 +413,9 @@ def bind(
     cls._transition_methods = methods  # type: ignore[attr-defined]
 
 
-def _shared(transition_: Transition, descriptors: dict[str, StateDescriptor]) -> bool:
+def _shared(name: str, descriptors: dict[str, StateDescriptor]) -> bool:
     """Tell whether more than one workflow of the class has a transition of that name."""
-    return sum(transition_.name in type(d.workflow).transitions for d in descriptors.values()) > 1
+    return sum(name in type(d.workflow).transitions for d in descriptors.values()) > 1
 
 
 def _attributes(cls: type) -> dict[str, Any]:
@@ -379,8 +446,8 @@ def _implementations(
     for attribute, value in attributes.items():
         if not isinstance(value, TransitionMethod):
             continue
-        if value.binding is not None:  # installed on a base class: keeps its implementation
-            key = (value.binding.descriptor.name, value.binding.transition.name)
+        if value.installed:  # installed on a base class: keeps its implementation
+            key = (cast("str", value.field), cast("str", value.name))
             if key[0] in descriptors and value.function is not None:
                 declared = found.setdefault(key, _Declared(value.function))
                 if attribute != key[1]:
@@ -462,20 +529,39 @@ def _hooks(
     return entries
 
 
+def _resolve_conditions(cls: type, transition_: Transition, problems: list[str]) -> list[Guard]:
+    """Resolve a transition's conditions on a host class (a string names a method)."""
+    conditions: list[Guard] = []
+    for condition in transition_.conditions:
+        if isinstance(condition, str):
+            method = getattr(cls, condition, None)
+            if not callable(method):
+                problems.append(
+                    f"transition {transition_.name!r} has condition {condition!r}, which is not "
+                    f"a method of {cls.__qualname__}"
+                )
+                continue
+            conditions.append(("condition", condition, method))
+        else:
+            label = getattr(condition, "__qualname__", None) or repr(condition)
+            conditions.append(("condition", label, condition))
+    return conditions
+
+
 def _binding(
     cls: type,
     descriptor: StateDescriptor,
     transition_: Transition,
     function: Callable[..., Any] | None,
+    conditions: Sequence[Guard],
     hooks: dict[HookKind, list[_HookCandidate]],
     logs: bool,
     wrapper_class: type[ImplementationWrapper[Any, Any]],
-    problems: list[str],
 ) -> TransitionBinding:
     """Compile everything one transition of one class needs per source and target state.
 
-    ``hooks`` holds the hooks that may apply to the descriptor's field, by kind, in
-    running order.
+    ``conditions`` are the transition's resolved guards; ``hooks`` holds the hooks that
+    may apply to the descriptor's field, by kind, in running order.
     """
     workflow_cls = type(descriptor.workflow)
 
@@ -493,20 +579,6 @@ def _binding(
     def calls(entries: list[_HookCandidate]) -> tuple[HookCall, ...]:
         return tuple((function, needs) for _, function, needs in entries)
 
-    conditions: list[Guard] = []
-    for condition in transition_.conditions:
-        if isinstance(condition, str):
-            method = getattr(cls, condition, None)
-            if not callable(method):
-                problems.append(
-                    f"transition {transition_.name!r} has condition {condition!r}, which is not "
-                    f"a method of {cls.__qualname__}"
-                )
-                continue
-            conditions.append(("condition", condition, method))
-        else:
-            label = getattr(condition, "__qualname__", None) or repr(condition)
-            conditions.append(("condition", label, condition))
     if not hooks:  # no hook may apply to this field: nothing to select
         guards: tuple[Guard, ...] = tuple(conditions)
         pre: dict[str, tuple[HookCall, ...]] = dict.fromkeys(transition_.source, ())
@@ -578,7 +650,7 @@ def available_transitions(
     for name, by_transition in methods.items():
         if (field is not None and name != field) or not by_transition:
             continue
-        descriptor = next(iter(by_transition.values())).binding.descriptor  # type: ignore[union-attr]
+        descriptor = cast("StateDescriptor", next(iter(by_transition.values())).descriptor)
         current = descriptor.raw(instance)
         for transition_ in type(descriptor.workflow).transitions.available_from(current):
             wrapper = by_transition[transition_.name].__get__(instance, owner)

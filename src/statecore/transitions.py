@@ -135,27 +135,38 @@ class TransitionList:
 
     Reads like both a mapping and an object: ``flow.transitions.pay``,
     ``flow.transitions["pay"]``, ``"pay" in flow.transitions``.
+
+    A transition written as a plain ``(name, source, target)`` tuple is checked when the
+    workflow is defined and kept as that tuple; its `Transition` object is built the
+    first time it is asked for, then kept. A big workflow is therefore cheap to define,
+    and each transition is built at most once.
     """
 
-    __slots__ = ("_from", "_transitions")
+    __slots__ = ("_built", "_from", "_transitions")
 
-    def __init__(self, transitions: dict[str, Transition]) -> None:
-        self._transitions = transitions
-        leaving: dict[str, list[Transition]] = {}
-        for transition in transitions.values():
-            for state in transition.source:
-                found = leaving.get(state)
-                if found is None:
-                    leaving[state] = [transition]
-                else:
-                    found.append(transition)
-        self._from: dict[str, tuple[Transition, ...]] = {
-            state: tuple(found) for state, found in leaving.items()
-        }
+    def __init__(self, transitions: Mapping[str, Transition | tuple[str, str, str]]) -> None:
+        self._transitions: dict[str, Transition | tuple[str, str, str]] = dict(transitions)
+        self._built = False
+        self._from: dict[str, tuple[Transition, ...]] | None = None
+
+    def _get(self, name: str) -> Transition:
+        """Return the transition named ``name``, building it from its tuple if needed."""
+        found = self._transitions[name]
+        if type(found) is tuple:
+            found = self._transitions[name] = Transition(*found)
+        return found  # type: ignore[return-value]
+
+    def _all(self) -> dict[str, Transition]:
+        """Return every transition by name, all built."""
+        if not self._built:
+            for name in self._transitions:
+                self._get(name)
+            self._built = True
+        return self._transitions  # type: ignore[return-value]
 
     def __getattr__(self, name: str) -> Transition:
         try:
-            return self._transitions[name]
+            return self._get(name)
         except KeyError:
             known = ", ".join(self._transitions) or "none"
             msg = f"No transition named {name!r}; transitions: {known}"
@@ -163,7 +174,7 @@ class TransitionList:
 
     def __getitem__(self, name: str) -> Transition:
         try:
-            return self._transitions[name]
+            return self._get(name)
         except KeyError:
             known = ", ".join(self._transitions) or "none"
             msg = f"No transition named {name!r}; transitions: {known}"
@@ -171,11 +182,11 @@ class TransitionList:
 
     def __contains__(self, item: object) -> bool:
         if isinstance(item, Transition):
-            return self._transitions.get(item.name) == item
+            return item.name in self._transitions and self._get(item.name) == item
         return isinstance(item, str) and item in self._transitions
 
     def __iter__(self) -> Iterator[Transition]:
-        return iter(self._transitions.values())
+        return iter(self._all().values())
 
     def __len__(self) -> int:
         return len(self._transitions)
@@ -190,4 +201,18 @@ class TransitionList:
     def available_from(self, state: str | State) -> tuple[Transition, ...]:
         """Return the transitions whose source includes ``state``, in definition order."""
         name = state.name if isinstance(state, State) else state
-        return self._from.get(name, ())
+        leaving = self._from
+        if leaving is None:
+            leaving = self._from = self._leaving()
+        return leaving.get(name, ())
+
+    def _leaving(self) -> dict[str, tuple[Transition, ...]]:
+        leaving: dict[str, list[Transition]] = {}
+        for transition in self._all().values():
+            for state in transition.source:
+                found = leaving.get(state)
+                if found is None:
+                    leaving[state] = [transition]
+                else:
+                    found.append(transition)
+        return {state: tuple(found) for state, found in leaving.items()}

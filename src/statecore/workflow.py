@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
@@ -298,8 +299,12 @@ def _compile(cls: type[Workflow]) -> None:
         for name, state in states.items()
     }
 
-    # Transitions: the parent's, then this class's (same name replaces).
-    transitions: dict[str, Transition] = {t.name: t for t in parent.transitions} if parent else {}
+    # Transitions: the parent's, then this class's (same name replaces). A plain
+    # (name, source, target) tuple of known states is checked here and kept as is: the
+    # TransitionList builds its Transition when it is first asked for.
+    transitions: dict[str, Transition | tuple[str, str, str]] = (
+        dict(parent.transitions._transitions) if parent else {}
+    )
     if "transitions" in own:
         spec = own["transitions"]
         if spec is None or isinstance(spec, (str, bytes)) or not isinstance(spec, Iterable):
@@ -310,6 +315,21 @@ def _compile(cls: type[Workflow]) -> None:
             spec = ()
         seen = set()
         for item in spec:
+            if type(item) is tuple and len(item) == 3:
+                name, source, target = item
+                if (
+                    type(name) is str
+                    and type(source) is str
+                    and type(target) is str
+                    and source in states
+                    and target in states
+                    and name not in seen
+                    and name.isidentifier()
+                    and not iskeyword(name)
+                ):
+                    seen.add(name)
+                    transitions[name] = item
+                    continue
             try:
                 transition = Transition.coerce(item)
             except (TypeError, ValueError) as exc:
@@ -326,8 +346,10 @@ def _compile(cls: type[Workflow]) -> None:
                 continue
             seen.add(transition.name)
             transitions[transition.name] = transition
+    # Tuples were checked above (or by the parent, whose states this class keeps).
     resolved = {
-        name: _resolve(transition, states, problems) for name, transition in transitions.items()
+        name: _resolve(spec, states, problems) if isinstance(spec, Transition) else spec
+        for name, spec in transitions.items()
     }
 
     # Initial state.
