@@ -274,14 +274,16 @@ class TransitionBinding:
 def _callables(table: dict[str, tuple[Any, ...]], index: int) -> dict[str, tuple[Any, ...]]:
     """Map each key to the callables (item ``index`` of each entry) of its tuple.
 
-    Sources of one transition usually share one tuple: it is converted once.
+    Sources of one transition usually share one tuple, most often an empty one: it is
+    converted once.
     """
-    converted: dict[int, tuple[Any, ...]] = {}
     result = {}
+    last: tuple[Any, ...] | None = None
+    calls: tuple[Any, ...] = ()
     for key, entries in table.items():
-        calls = converted.get(id(entries))
-        if calls is None:
-            calls = converted[id(entries)] = tuple(entry[index] for entry in entries)
+        if entries is not last:
+            last = entries
+            calls = tuple([entry[index] for entry in entries]) if entries else ()
         result[key] = calls
     return result
 
