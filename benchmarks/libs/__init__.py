@@ -23,7 +23,8 @@ The libraries that save to a database (W7) also define:
 - ``saved(locking)``: the W7 workflow on a Django model, transitions saved and logged, as
   a `Saved`.
 
-A library that cannot be imported is reported as unavailable, with the reason.
+A library that cannot be imported is reported as unavailable, with the reason. A context
+row (`CONTEXT`) defines only the names its workloads use.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ LIBRARIES = {
     "django-fsm-2": "django_fsm_lib",
     "viewflow.fsm": "viewflow_lib",
     "django-xworkflows": "django_xworkflows_lib",
+    "attrs": "attrs_lib",
 }
 BASELINE = "baseline"
+# Rows shown for context, never compared as peers: library -> the workloads they run.
+CONTEXT = {"attrs": ("W6",)}
 # The libraries that save transitions to a database and log them (W7).
 SAVING = ("statecore", "django-fsm-2", "django-xworkflows")
 

@@ -18,7 +18,7 @@ from importlib import metadata
 from typing import Any
 
 from harness import FULL, QUICK, CheckFailed
-from libs import BASELINE, LIBRARIES, SAVING
+from libs import BASELINE, CONTEXT, LIBRARIES, SAVING
 
 # Workload -> (group module, function name, unit of the measured value).
 WORKLOADS: dict[str, tuple[str, str, str]] = {
@@ -48,6 +48,8 @@ TITLES = {
 
 def takes_part(library: str, workload: str) -> bool:
     """Tell whether ``library`` runs ``workload`` (W7 needs a library that saves and logs)."""
+    if library in CONTEXT:
+        return workload in CONTEXT[library]
     return library in SAVING or WORKLOADS[workload][0] != "django_db"
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import sys
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 from flows import (
@@ -156,4 +158,32 @@ def w8(library: Any, baseline: Any, settings: Settings) -> dict[str, Any]:
         state = factory.state(instance)
         check(state == "b", f"{module.NAME}: 'go' on a new instance led to {state!r}")
         ops.append(Op(factory.make, reset=factory.reset, number=factory.number))
-    return time_pairs(ops[0], ops[1], settings).as_dict()
+        if module is library:
+            if factory.reset is not None:
+                factory.reset()
+            own_calls = _own_calls(factory.make)
+    result = time_pairs(ops[0], ops[1], settings).as_dict()
+    result["own_calls"] = own_calls
+    return result
+
+
+def _own_calls(make: Any) -> int:
+    """Count the Python functions outside this suite that one call of ``make`` runs.
+
+    Zero means creating an instance runs no code of the library at all: Python alone
+    makes the object, and no library can do less.
+    """
+    suite = str(Path(__file__).resolve().parent.parent)
+    calls = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "call" and not frame.f_code.co_filename.startswith(suite):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        make()
+    finally:
+        sys.setprofile(None)
+    return calls
