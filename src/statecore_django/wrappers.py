@@ -215,27 +215,28 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             else:
                 value = instance.__dict__[changed.attname]
             values.setdefault(owner, {})[changed.attname] = value
-        state_owner = field.model._meta.concrete_model
-        manager = state_owner._base_manager.using(alias)
-        query = manager.filter(pk=instance.pk)
-        if call.locking == "optimistic":
-            query = query.filter(**{field.attname: source})
-        if not query.update(**values.pop(state_owner)):
-            actual = manager.filter(pk=instance.pk).values_list(field.attname, flat=True)
-            found = [str(value) for value in actual]
+        row = self._row(call, field)
+        query = row.filter(**{field.attname: source}) if call.locking == "optimistic" else row
+        if not query.update(**values.pop(field.model._meta.concrete_model)):
+            found = [str(value) for value in row.values_list(field.attname, flat=True)]
             raise self._stale(source, found[0] if found else None)
         for owner, changes in values.items():
             owner._base_manager.using(alias).filter(pk=instance.pk).update(**changes)
 
+    def _row(self, call: _Call, field: models.Field[Any, Any]) -> models.QuerySet[Any]:
+        """The object's row in the table of ``field``'s model, on the call's database.
+
+        Built once per call and shared by the lock and the UPDATE: each queryset method
+        clones the query, which costs about as much as running a statement on SQLite.
+        """
+        if call.row is None:
+            owner = field.model._meta.concrete_model
+            call.row = owner._base_manager.db_manager(call.alias).filter(pk=self.instance.pk)
+        return call.row
+
     def _lock(self, call: _Call, field: models.Field[Any, Any], source: str) -> None:
         """Lock the row (SELECT ... FOR UPDATE) and check that ``field`` still holds ``source``."""
-        owner = field.model._meta.concrete_model
-        rows = (
-            owner._base_manager.using(call.alias)
-            .select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list(field.attname, flat=True)
-        )
+        rows = self._row(call, field).select_for_update().values_list(field.attname, flat=True)
         found = [str(value) for value in rows]
         actual = found[0] if found else None
         if actual != source:
@@ -407,6 +408,7 @@ class _Call:
         "locking",
         "log",
         "on_error",
+        "row",
         "save",
         "snapshot",
         "target",
@@ -432,6 +434,8 @@ class _Call:
         self.entering_on_error = False
         self.applied = False
         self.target: str | None = None
+        #: The object's row of the state field's table, as a queryset (see ``_row``).
+        self.row: models.QuerySet[Any] | None = None
 
 
 def is_conflict(exc: BaseException) -> bool:
