@@ -207,19 +207,20 @@ class TransitionMethod(Generic[P, R]):
             return self
         binding = self._binding
         if binding is None:
-            plan = self._plan
-            if plan is None:
+            binding = self.binding  # compiles it on first use
+            if binding is None:
                 msg = (
-                    f"{owner.__qualname__} declares transition "
-                    f"{self.name or getattr(self.function, '__name__', '?')!r} but does not "
-                    f"inherit from statecore.WorkflowEnabled; add it to the class's bases"
+                    f"{owner.__qualname__} declares transition {self._label()!r} but does "
+                    f"not inherit from statecore.WorkflowEnabled; add it to the class's bases"
                 )
                 raise TypeError(msg)
-            binding = self._binding = plan.compile(self)
         return binding.wrapper_class(binding, instance)
 
+    def _label(self) -> str:
+        return self.name or str(getattr(self.function, "__name__", "?"))
+
     def __repr__(self) -> str:
-        return f"<TransitionMethod {self.name or getattr(self.function, '__name__', '?')!r}>"
+        return f"<TransitionMethod {self._label()!r}>"
 
 
 class _FieldPlan:

@@ -144,8 +144,8 @@ class TransitionList:
 
     __slots__ = ("_built", "_from", "_transitions")
 
-    def __init__(self, transitions: Mapping[str, Transition | tuple[str, str, str]]) -> None:
-        self._transitions: dict[str, Transition | tuple[str, str, str]] = dict(transitions)
+    def __init__(self, transitions: dict[str, Transition | tuple[str, str, str]]) -> None:
+        self._transitions = transitions  # the list's own: built transitions replace tuples
         self._built = False
         self._from: dict[str, tuple[Transition, ...]] | None = None
 

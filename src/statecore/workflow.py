@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
@@ -318,14 +317,12 @@ def _compile(cls: type[Workflow]) -> None:
             if type(item) is tuple and len(item) == 3:
                 name, source, target = item
                 if (
-                    type(name) is str
-                    and type(source) is str
+                    type(source) is str
                     and type(target) is str
                     and source in states
                     and target in states
+                    and is_valid_name(name)
                     and name not in seen
-                    and name.isidentifier()
-                    and not iskeyword(name)
                 ):
                     seen.add(name)
                     transitions[name] = item
