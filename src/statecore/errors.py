@@ -238,6 +238,9 @@ class ConcurrentTransition(AbortTransition):
     implementation already moved it, another thread did, or (with the Django adapter)
     another process or connection did.
 
+    The Django adapter also raises it from a plain ``save()`` that would overwrite a
+    state committed since the object was loaded (``transition`` is then None).
+
     Attributes:
         expected: the state the transition started from.
         actual: the state found instead (None if unknown, e.g. the row is gone).
@@ -247,7 +250,7 @@ class ConcurrentTransition(AbortTransition):
         self,
         message: str,
         *,
-        transition: str,
+        transition: str | None,
         instance: object,
         expected: str,
         actual: str | None,

@@ -510,13 +510,30 @@ class ImplementationWrapper(Generic[P, R]):
                         else:
                             hook(instance, result, *args, **kwargs)
             except BaseException as exc:
-                add_note(
-                    exc,
-                    f"statecore: transition {binding.transition.name!r} of {describe(instance)} "
-                    f"was applied (state is now {target!r}); an enter/after hook then failed.",
-                )
+                self.applied_then_failed(exc, source, target)
                 raise
         return result  # type: ignore[no-any-return]
+
+    def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
+        """Report that an enter or after hook raised ``exc`` once the state was set.
+
+        Adds a note saying the transition stands. Adapters that undo the whole transition
+        in that case (the Django adapter rolls its transaction back) override it and say
+        so instead.
+
+        Args:
+            exc: the hook's exception, which then propagates.
+            source: the state the object left.
+            target: the state it entered.
+
+        .. versionadded:: 0.1
+        """
+        add_note(
+            exc,
+            f"statecore: transition {self.binding.transition.name!r} of "
+            f"{describe(self.instance)} was applied (state is now {target!r}); an "
+            f"enter/after hook then failed.",
+        )
 
     def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Called once the transition passed its checks, before the before hooks.

@@ -15,9 +15,7 @@ inherits `statecore.WorkflowEnabled`.
 from __future__ import annotations
 
 import enum
-import functools
 import importlib
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -27,6 +25,8 @@ from django.db.models.signals import class_prepared
 import statecore
 from statecore.binding import StateDescriptor, bind, state_descriptors
 
+from . import persistence
+from .persistence import reloading
 from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
 if TYPE_CHECKING:
@@ -92,10 +92,6 @@ def workflow_path(workflow: type[statecore.Workflow]) -> str:
     return f"{workflow.__module__}.{workflow.__qualname__}"
 
 
-#: The object whose ``refresh_from_db()`` is running: Django may set its protected state.
-_reloading: ContextVar[object | None] = ContextVar("statecore_django_reloading", default=None)
-
-
 class StateFieldDescriptor(StateDescriptor):
     """The descriptor a state field puts on its model class.
 
@@ -121,14 +117,17 @@ class StateFieldDescriptor(StateDescriptor):
         self.field = field
 
     def __set__(self, instance: object, value: object) -> None:
-        """Validate and set the state (refused on a protected field once set)."""
+        """Validate and set the state (refused on a protected field once set).
+
+        On a protected field, assigning the state the object already holds is allowed
+        (a form or serializer writing back the unchanged value); any other value is
+        refused with `statecore.ProtectedStateError`.
+        """
         name = self.field.state_name(value)
-        if (
-            self.workflow.protected
-            and self.stored(instance) is not None
-            and _reloading.get() is not instance
-        ):
-            super().__set__(instance, value)  # raises the core's ProtectedStateError
+        if self.workflow.protected:
+            stored = self.stored(instance)
+            if stored is not None and stored != name and reloading.get() is not instance:
+                super().__set__(instance, value)  # raises the core's ProtectedStateError
         self.store(instance, name)
 
     def missing(self, instance: object) -> str:
@@ -176,6 +175,16 @@ class StateFieldMixin:
         name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
         self.deconstruct_workflow(kwargs, self._derived)
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:
+        """Return the form field; a protected state is shown read-only (disabled).
+
+        A protected state changes only through transitions, so forms (a ``ModelForm``,
+        the admin's default form) show it without letting anyone submit another value.
+        """
+        if self.protected:
+            kwargs.setdefault("disabled", True)
+        return super().formfield(**kwargs)  # type: ignore[misc]
 
     def install_descriptor(self, cls: type[models.Model], name: str) -> None:
         """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
@@ -402,24 +411,6 @@ class _StateColumnDescriptor(ForeignKeyDeferredAttribute):
         self.state.__set__(instance, value)
 
 
-def _allow_reloading(model: type[models.Model]) -> None:
-    """Wrap ``model.refresh_from_db`` so that it may set the model's protected states."""
-    original = model.refresh_from_db
-    if getattr(original, "_statecore_reloads", False):
-        return  # inherited from a model already wrapped
-
-    @functools.wraps(original)
-    def refresh_from_db(self: models.Model, *args: Any, **kwargs: Any) -> None:
-        token = _reloading.set(self)
-        try:
-            original(self, *args, **kwargs)
-        finally:
-            _reloading.reset(token)
-
-    refresh_from_db._statecore_reloads = True  # type: ignore[attr-defined]
-    model.refresh_from_db = refresh_from_db  # type: ignore[method-assign]
-
-
 def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
     """Install the transitions of a model's state fields once Django prepared the class.
 
@@ -432,8 +423,7 @@ def prepare_model(sender: type[models.Model], **kwargs: Any) -> None:
         return
     bind(sender, descriptors, wrapper_class=TransactionalImplementationWrapper)
     install_django_behaviour(sender, descriptors)
-    if any(isinstance(d, StateFieldDescriptor) and d.protected for d in descriptors.values()):
-        _allow_reloading(sender)
+    persistence.install(sender)
 
 
 class_prepared.connect(prepare_model, dispatch_uid="statecore_django.prepare_model")

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.utils import timezone
 
 __all__ = [
@@ -130,13 +130,16 @@ class BaseTransitionLog(models.Model):
             modified_object: the object.
             **kwargs: the transition call's keyword arguments.
         """
-        return cls._default_manager.create(
+        using = router.db_for_write(cls, instance=modified_object)
+        row = cls(
             transition=transition,
             from_state=from_state,
             to_state=to_state,
             **cls.link_values(modified_object),
             **cls.extra_values(kwargs),
         )
+        row.save(force_insert=True, using=using)
+        return row
 
 
 class GenericTransitionLog(BaseTransitionLog):
@@ -193,7 +196,8 @@ class BaseLastTransitionLog(BaseTransitionLog):
         **kwargs: Any,
     ) -> BaseTransitionLog:
         """Create or update the object's row with this transition."""
-        row, _created = cls._default_manager.update_or_create(
+        using = router.db_for_write(cls, instance=modified_object)
+        row, _created = cls._default_manager.db_manager(using).update_or_create(
             **cls.link_values(modified_object),
             defaults={
                 "transition": transition,
@@ -240,7 +244,33 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
 
 
 def _generic_link(modified_object: models.Model) -> dict[str, Any]:
+    model = _row_model(type(modified_object))
+    using = modified_object._state.db
+    types = ContentType.objects
+    if using is not None and using != DEFAULT_DB_ALIAS:
+        types = types.db_manager(using)
     return {
-        "content_type": ContentType.objects.get_for_model(modified_object),
+        "content_type": types.get_for_model(model),
         "object_id": str(modified_object.pk),
     }
+
+
+def _row_model(model: type[models.Model]) -> type[models.Model]:
+    """The model whose table owns the object's primary key: one log chain per row.
+
+    Proxies resolve to their concrete model, and multi-table children to the parent
+    whose primary key they share, so the rows of one object are found whichever of its
+    classes ran the transition.
+    """
+    found = _ROW_MODELS.get(model)
+    if found is None:
+        found = model._meta.concrete_model
+        pk = found._meta.pk
+        while pk.remote_field is not None and getattr(pk.remote_field, "parent_link", False):
+            found = pk.remote_field.model._meta.concrete_model
+            pk = found._meta.pk
+        _ROW_MODELS[model] = found
+    return found  # type: ignore[no-any-return]
+
+
+_ROW_MODELS: dict[type[models.Model], type[models.Model]] = {}

@@ -30,7 +30,10 @@ How it works, without a metaclass:
 - Assigning the state directly (``parcel.state = "sent"``) does not switch the class;
   call `StateProxyMixin.switch_state_proxy`.
 - A proxy without ``proxy_state`` (an admin proxy, say) is left as it is.
-- An object whose state field is deferred (``.only()``) keeps the class it was loaded as.
+- `StateProxyManager`'s querysets always load the state field (``only()`` adds it,
+  ``defer()`` leaves it out), so an object is of its state's class from the start.
+- Signals are sent with the model that declares the state field as ``sender``: a
+  receiver connected with ``sender=Parcel`` hears every parcel, whatever its proxy class.
 
 Every class involved is one table: proxies share the concrete model's fields and
 database rows, so a transition saves and logs exactly as on the concrete model.
@@ -107,7 +110,26 @@ class StateProxyMixin(models.Model):
 
 
 class StateProxyQuerySet(models.QuerySet[Any]):
-    """The queryset of `StateProxyManager` (nothing beyond Django's own, yet)."""
+    """The queryset of `StateProxyManager`: it always loads the state that picks the class.
+
+    ``only()`` adds the state field, ``defer()`` leaves it out, so every object it loads
+    is of its state's proxy class at once.
+    """
+
+    def only(self, *fields: Any) -> StateProxyQuerySet:
+        """Load only ``fields`` and the state field."""
+        field = _proxy_field(self.model._meta.concrete_model)  # type: ignore[arg-type]
+        if fields and field.name not in fields and field.attname not in fields:
+            fields = (*fields, field.name)
+        return super().only(*fields)  # type: ignore[return-value]
+
+    def defer(self, *fields: Any) -> StateProxyQuerySet:
+        """Defer ``fields``, except the state field."""
+        field = _proxy_field(self.model._meta.concrete_model)  # type: ignore[arg-type]
+        kept = tuple(name for name in fields if name not in (field.name, field.attname))
+        if fields and not kept and fields != (None,):
+            return self._chain()  # type: ignore[no-any-return]
+        return super().defer(*kept)  # type: ignore[return-value]
 
 
 class StateProxyManager(models.Manager[Any]):
@@ -118,6 +140,8 @@ class StateProxyManager(models.Manager[Any]):
 
     .. versionadded:: 0.1
     """
+
+    _queryset_class = StateProxyQuerySet
 
     def get_queryset(self) -> models.QuerySet[Any]:
         """Return every row, or on a state proxy the rows in its states."""
@@ -179,7 +203,10 @@ def _register(sender: type[models.Model], **kwargs: Any) -> None:
     concrete: type[models.Model] = sender._meta.concrete_model  # type: ignore[assignment]
     if sender is concrete:
         _PROXIES.setdefault(concrete, {})
-        _connect(concrete)
+        # Signals come from the model that declares the state field (the concrete model,
+        # or its multi-table parent); a misconfigured field is reported by the proxies.
+        fields = [f for f in concrete._meta.fields if isinstance(f, StateFieldMixin)]
+        _connect(fields[0].model if len(fields) == 1 else concrete)
         return
     states = _own_states(sender)
     if not states:
@@ -203,7 +230,6 @@ def _register(sender: type[models.Model], **kwargs: Any) -> None:
             )
             raise ImproperlyConfigured(msg)
         registry[name] = sender
-    _connect(sender)
 
 
 def _connect(model: type[models.Model]) -> None:

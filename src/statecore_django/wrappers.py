@@ -2,30 +2,36 @@
 
 `TransactionalImplementationWrapper` runs one transition inside
 ``transaction.atomic(using=<write alias>)``: the checks, the hooks, the implementation,
-the save, the log row and the signals. On any exception the transaction (a savepoint
-when one is already open) is rolled back, the in-memory object is restored to what it
-was before the call (its state and every other field), `transition_failed` is sent and
-the exception propagates.
+the save, the log row and the signals. What it writes is the rule of
+`statecore_django.persistence` (docs/django.md, "What a transition writes"): the columns
+the transition's code changed, with one ``UPDATE`` of the state's table (conditional on
+the locking mode) and the log ``INSERT``; an unsaved object is inserted with
+``save(force_insert=True)``. ``Model.save()`` is not called for a saved object, so
+``pre_save``/``post_save`` are not sent (listen to `post_transition`).
 
-Saving a saved object is one ``UPDATE`` of the changed concrete fields (the state field,
-fields the transition changed, and ``auto_now`` fields), through the model's base
-manager: ``Model.save()`` is not called and ``pre_save``/``post_save`` are not sent
-(listen to `post_transition`). An object without a primary key yet is saved with an
-ordinary ``save()``. A row deleted meanwhile is never re-inserted: the transition raises
-`statecore.ConcurrentTransition`.
+On any exception inside the transaction, it is rolled back (to its savepoint when the
+caller opened a transaction), the in-memory object is restored to what it was before the
+call (its state, every other field, its class), and so is every object whose transition
+ran inside this one (a hook's transition of another object). `transition_failed` is
+sent and the exception propagates with a note saying what the database holds. An error
+raised after COMMIT (an `statecore_django.on_commit` hook) leaves the transition standing
+and says so.
 
 Locking (``Workflow.locking``):
 
 ``"none"``
-    ``UPDATE ... WHERE pk = ...``: the last writer wins (two processes that loaded the
-    same state may both apply a transition from it).
+    ``UPDATE ... WHERE pk = ...``: the last writer wins.
 ``"optimistic"`` (the default)
-    ``UPDATE ... WHERE pk = ... AND state = <source>``; no row updated raises
-    `statecore.ConcurrentTransition` (another process moved the state, or deleted the row).
+    ``UPDATE ... WHERE pk = ... AND state = <source>`` and, for each other column the
+    transition writes, ``AND column = <the value its code started from>``; no row
+    updated raises `statecore.ConcurrentTransition`.
 ``"pessimistic"``
-    ``SELECT ... FOR UPDATE`` of the state when the transaction starts, compared with the
-    in-memory state (a difference raises `statecore.ConcurrentTransition`: reload the
-    object), then the ``UPDATE``.
+    ``SELECT ... FOR UPDATE`` of the row's loaded columns before the transition's code
+    runs: a state that differs from the in-memory one raises
+    `statecore.ConcurrentTransition`; the other columns the program did not change since
+    loading take the row's values. Then ``UPDATE ... WHERE pk = ... AND state = <source>``.
+
+Entering an ``on_error`` state after the rollback follows the same locking mode.
 
 Database errors that mean "conflict" (PostgreSQL serialization failure 40001, deadlock
 40P01, lock not available 55P03; MariaDB/MySQL 1020 record changed, 1213 deadlock, 1205
@@ -35,7 +41,6 @@ lock wait timeout; SQLite "database is locked") are raised as
 
 from __future__ import annotations
 
-import copy
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -47,7 +52,7 @@ from statecore.binding import StateDescriptor
 from statecore.errors import add_note, describe
 from statecore.implementation import ImplementationWrapper
 
-from . import conf
+from . import conf, persistence
 from .signals import post_transition, pre_transition, transition_failed
 
 if TYPE_CHECKING:
@@ -64,6 +69,9 @@ POSTGRESQL_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
 MYSQL_CONFLICTS = frozenset({1020, 1205, 1213})
 #: Messages of SQLite conflicts (SQLITE_BUSY, SQLITE_LOCKED).
 SQLITE_CONFLICTS = ("database is locked", "database table is locked")
+
+#: The innermost transition running in this thread or task (any object).
+_running: ContextVar[_Call | None] = ContextVar("statecore_django_running", default=None)
 
 
 class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
@@ -93,19 +101,20 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             InvalidTransitionError: not available from the current state.
             ForbiddenTransition: a condition or check hook refused it.
             TransitionPermissionDenied: the wrapper's user lacks the permission.
-            ConcurrentTransition: another process changed the state or deleted the row,
-                or the database reported a conflict (and no ``on_error`` state was entered).
+            ConcurrentTransition: another process changed the row or deleted it, the
+                object was deleted or its primary key is taken by an existing row, or
+                the database reported a conflict (and no ``on_error`` state was entered).
         """
         instance = self.instance
         binding = self.binding
-        alias = router.db_for_write(type(instance), instance=instance)
+        field = getattr(binding.descriptor, "field", None)
         call = _Call(
-            alias=alias,
-            field=getattr(binding.descriptor, "field", None),
+            instance=instance,
+            alias=router.db_for_write(type(instance), instance=instance),
+            field=field,
             save=bool(kwargs.pop("save", True)),
             log=bool(kwargs.pop("log", True)),
             locking=self._locking(),
-            snapshot=_snapshot(instance),
         )
         # A kept wrapper may be called again from inside its own call (a hook or a
         # receiver): each call keeps its own values, and the outer one gets its back.
@@ -119,41 +128,51 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         instance = self.instance
         source = self.binding.descriptor.raw(instance)
-        field = call.field
         connection = transaction.get_connection(call.alias)
+        call.enclosed = connection.in_atomic_block
+        enclosing = _running.get()
+        token = _running.set(call)
+        state = instance._state
+        call.previous = state.__dict__.get(persistence.RUNNING)
+        state.__dict__[persistence.RUNNING] = call
+        fetch_mode = _fetch_one_by_one(state)
         try:
-            with transaction.atomic(using=call.alias), _ErrorRecorder(connection) as errors:
-                if (
-                    field is not None
-                    and call.save
-                    and call.locking == "pessimistic"
-                    and _is_saved(instance)
-                ):
-                    self._lock(call, field, source)
-                result = super().__call__(*args, **kwargs)
-                self._refuse_doomed_commit(call, errors)
-                return result
-        except BaseException as exc:
-            _restore(instance, call.snapshot)
-            entered = None
-            if call.on_error is not None:
-                entered = self._persist_on_error(call, source, call.on_error, exc, args, kwargs)
-            elif call.applied:
-                add_note(
-                    exc,
-                    f"statecore_django: the transaction was rolled back; {describe(instance)} "
-                    f"is back in state {source!r}.",
-                )
-            # A conflict means "state unchanged": not so once the on_error state was entered.
-            error = self._conflict(exc, source) if entered is None else None
-            self._send_failed(call, source, entered, error or exc, args, kwargs)
-            if error is not None:
-                raise error from exc
-            raise
+            try:
+                with transaction.atomic(using=call.alias), _ErrorRecorder(connection) as errors:
+                    if not call.enclosed:
+                        transaction.on_commit(call.mark_committed, using=call.alias)
+                    if call.writes:
+                        self._prepare_row(call, source)
+                    result = super().__call__(*args, **kwargs)
+                    if call.written:
+                        self._write(call, source, after_hooks=True)
+                    self._refuse_doomed_commit(call, errors)
+            except BaseException as exc:
+                if call.committed:
+                    self._failed_after_commit(call, exc)
+                    raise
+                entered = self._roll_back(call, source, exc, args, kwargs)
+                # A conflict means "state unchanged": not so once the on_error state was entered.
+                error = self._conflict(exc, source) if entered is None else None
+                self._send_failed(call, source, entered, error or exc, args, kwargs)
+                if error is not None:
+                    raise error from exc
+                raise
+        finally:
+            _running.reset(token)
+            state.__dict__[persistence.RUNNING] = call.previous
+            if fetch_mode is not None:
+                state.fetch_mode = fetch_mode
+        if enclosing is not None and enclosing.alias == call.alias:
+            # Undone with the enclosing transition's transaction if that one fails.
+            enclosing.nested.append((instance, call.snapshot))
+            enclosing.nested.extend(call.nested)
+        return result
 
     def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Send `pre_transition` once the checks passed, before the first before-hook."""
-        if pre_transition.has_listeners(type(self.instance)):
+        sender = self._call.sender
+        if pre_transition.has_listeners(sender):
             pre_transition.send(**self._signal(source, self.binding.target, args, kwargs))
 
     # -- persistence ----------------------------------------------------------------------
@@ -176,71 +195,198 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         call = self._call
         binding = self.binding
         instance = self.instance
-        descriptor = binding.descriptor
         if not call.entering_on_error:
             call.target = target
-        descriptor.store(instance, target)
+        binding.descriptor.store(instance, target)
         field = call.field
         if field is not None and field.is_relation and field.is_cached(instance):
             field.delete_cached_value(instance)
-        if call.save and field is not None:
-            self._write(call, field, source)
-        if call.log and binding.logs and not (not call.save and _no_pk(instance)):
+        if call.writes:
+            self._write(call, source, after_hooks=False)
+        if call.log and binding.logs and not (not call.save and instance.pk is None):
             log_kwargs = kwargs
-            if self.user is not None and "user" not in kwargs:
+            if self.user is not None:
+                # The acting user is the adapter's to record: a call argument (or a form
+                # field) named "user" never replaces it.
                 log_kwargs = {**kwargs, "user": self.user}
             self.write_log(source, args, log_kwargs)
         call.applied = True
-        if not call.entering_on_error and post_transition.has_listeners(type(instance)):
+        if not call.entering_on_error and post_transition.has_listeners(call.sender):
             post_transition.send(**self._signal(source, target, args, kwargs))
 
-    def _write(self, call: _Call, field: models.Field[Any, Any], source: str) -> None:
-        """Save the object: one UPDATE of the changed fields, or save() when unsaved."""
+    def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
+        """Say nothing yet: the transaction is rolled back, and the rollback note says so."""
+
+    def _prepare_row(self, call: _Call, source: str, *, reload: bool = True) -> None:
+        """Refuse what must not be written; take the pessimistic lock (and read the row)."""
         instance = self.instance
-        alias = call.alias
-        if not _is_saved(instance):
+        if instance.pk is None:
+            if not instance._state.adding:
+                msg = (
+                    f"{describe(instance)} was deleted, so transition "
+                    f"{self.binding.transition.name!r} was not applied; a deleted object is "
+                    f"never inserted again: create a new one"
+                )
+                raise statecore.ConcurrentTransition(
+                    msg,
+                    transition=self.binding.transition.name,
+                    instance=instance,
+                    expected=source,
+                    actual=None,
+                )
+            return
+        if instance._state.adding:
+            if _rows(call, instance._meta.concrete_model).filter(pk=instance.pk).exists():
+                msg = (
+                    f"{describe(instance)} is a new object, but a row with its primary key "
+                    f"already exists, so transition {self.binding.transition.name!r} was "
+                    f"not applied (it would overwrite that row); load the row with "
+                    f"{type(instance).__name__}.objects.get(pk=...) and run the transition "
+                    f"on it"
+                )
+                raise statecore.ConcurrentTransition(
+                    msg,
+                    transition=self.binding.transition.name,
+                    instance=instance,
+                    expected=source,
+                    actual=None,
+                )
+            return
+        if call.locking == "pessimistic":
+            self._lock(call, source, reload=reload)
+
+    def _lock(self, call: _Call, source: str, *, reload: bool) -> None:
+        """``SELECT ... FOR UPDATE`` the row; check the state; take unchanged columns' values.
+
+        With ``reload``, every loaded column is read: one the program did not change
+        since it was loaded takes the row's value (the transition's code then reads
+        what is committed), one it changed keeps its value. Without, only the state.
+        """
+        instance = self.instance
+        field = call.field
+        values = instance.__dict__
+        if reload:
+            attnames = [
+                f.attname
+                for f in instance._meta.concrete_fields
+                if f.attname in values and not f.primary_key
+            ]
+        else:
+            attnames = [field.attname]
+        rows = list(
+            _rows(call, instance._meta.concrete_model)
+            .select_for_update()
+            .filter(pk=instance.pk)
+            .values_list(*attnames)
+        )
+        if not rows:
+            raise self._stale(source, None)
+        row = dict(zip(attnames, rows[0], strict=True))
+        actual = str(row[field.attname])
+        if actual != source:
+            raise self._stale(source, actual)
+        if not reload:
+            return
+        loaded = persistence.loaded_values(instance)
+        fresh: dict[str, Any] = {}
+        for model_field in instance._meta.concrete_fields:
+            attname = model_field.attname
+            if attname not in row:
+                continue
+            value = row[attname]
+            if attname in loaded and not persistence.differs(loaded[attname], values[attname]):
+                if persistence.differs(values[attname], value):
+                    values[attname] = value
+                    if model_field.is_relation and model_field.is_cached(instance):
+                        model_field.delete_cached_value(instance)
+                fresh[attname] = value
+        persistence.record(instance, row)
+        if fresh:
+            call.baseline = {**call.baseline, **fresh}
+
+    def _write(self, call: _Call, source: str, *, after_hooks: bool) -> None:
+        """Write the columns the transition changed (see `statecore_django.persistence`).
+
+        The first write (``after_hooks=False``) inserts an unsaved object, or updates the
+        state's row under the locking mode's condition. The second runs after the enter
+        and after hooks, for what they changed, and does nothing when they changed
+        nothing.
+        """
+        instance = self.instance
+        field = call.field
+        if instance._state.adding or instance.pk is None:
+            if after_hooks:
+                return
             # post_save logs the creation (log_creation): in the source state, not the
             # target the object is inserted with.
             token = _creating.set((instance, self.binding.descriptor.name, source))
             try:
-                instance.save(using=alias)
+                instance.save(using=call.alias, force_insert=True)
             finally:
                 _creating.reset(token)
+            call.written = True
+            call.baseline = persistence.snapshot_values(instance)
             return
-        values: dict[type[models.Model], dict[str, Any]] = {}
-        for changed in _changed_fields(instance, call.snapshot[0], field):
-            owner = changed.model._meta.concrete_model
-            if getattr(changed, "auto_now", False):
-                value = changed.pre_save(instance, False)
-            else:
-                value = instance.__dict__[changed.attname]
-            values.setdefault(owner, {})[changed.attname] = value
-        row = self._row(call, field)
-        query = row.filter(**{field.attname: source}) if call.locking == "optimistic" else row
-        if not query.update(**values.pop(field.model._meta.concrete_model)):
-            found = [str(value) for value in row.values_list(field.attname, flat=True)]
-            raise self._stale(source, found[0] if found else None)
-        for owner, changes in values.items():
-            owner._base_manager.using(alias).filter(pk=instance.pk).update(**changes)
+        changes = persistence.changed_values(
+            instance, call.baseline, None if after_hooks else field
+        )
+        if not changes:
+            return
+        by_table: dict[type[models.Model], dict[str, Any]] = {}
+        conditions: dict[type[models.Model], dict[str, Any]] = {}
+        optimistic = call.locking == "optimistic"
+        for changed, value, guarded in changes:
+            table = changed.model._meta.concrete_model
+            by_table.setdefault(table, {})[changed.attname] = value
+            if guarded and optimistic:
+                conditions.setdefault(table, {})[changed.attname] = call.baseline[changed.attname]
+        state_table = field.model._meta.concrete_model if field is not None else None
+        if not after_hooks and call.locking != "none" and state_table is not None:
+            conditions.setdefault(state_table, {})[field.attname] = source
+        # The state's table first: its condition decides whether the transition applies.
+        order = sorted(by_table, key=lambda table: table is not state_table)
+        for table in order:
+            where = conditions.get(table, {})
+            rows = _rows(call, table).filter(pk=instance.pk, **where)
+            if not rows.update(**by_table[table]):
+                raise self._refused_update(call, table, source, where)
+        call.written = True
+        instance._state.db = call.alias
+        written = [changed.attname for changed, _value, _guarded in changes]
+        persistence.remember(instance, written)
+        current = instance.__dict__
+        fresh = {name: persistence.copied(current[name]) for name in written}
+        # What this call wrote is the starting point of every transition of the object
+        # that is running around it.
+        running = instance._state.__dict__.get(persistence.RUNNING)
+        while running is not None:
+            running.baseline = {**running.baseline, **fresh}
+            running = running.previous
 
-    def _row(self, call: _Call, field: models.Field[Any, Any]) -> models.QuerySet[Any]:
-        """The object's row in the table of ``field``'s model, on the call's database.
-
-        Built once per call and shared by the lock and the UPDATE: each queryset method
-        clones the query, which costs about as much as running a statement on SQLite.
-        """
-        if call.row is None:
-            owner = field.model._meta.concrete_model
-            call.row = owner._base_manager.db_manager(call.alias).filter(pk=self.instance.pk)
-        return call.row
-
-    def _lock(self, call: _Call, field: models.Field[Any, Any], source: str) -> None:
-        """Lock the row (SELECT ... FOR UPDATE) and check that ``field`` still holds ``source``."""
-        rows = self._row(call, field).select_for_update().values_list(field.attname, flat=True)
-        found = [str(value) for value in rows]
-        actual = found[0] if found else None
-        if actual != source:
-            raise self._stale(source, actual)
+    def _refused_update(
+        self, call: _Call, table: type[models.Model], source: str, where: dict[str, Any]
+    ) -> statecore.ConcurrentTransition:
+        """Say why a conditional UPDATE matched no row: the row is gone, or what changed."""
+        instance = self.instance
+        field = call.field
+        names = list(where) or [table._meta.pk.attname]
+        found = list(_rows(call, table).filter(pk=instance.pk).values_list(*names))
+        if not found:
+            return self._stale(source, None)
+        row = dict(zip(names, found[0], strict=True))
+        if field is not None and field.attname in row and str(row[field.attname]) != source:
+            return self._stale(source, str(row[field.attname]))
+        changed = [name for name in names if persistence.differs(where.get(name), row[name])]
+        transition = self.binding.transition.name
+        message = (
+            f"transition {transition!r} of {describe(instance)} was not applied: "
+            f"{', '.join(map(repr, changed)) or 'a column'} it writes changed in the "
+            f"database since the transition's code read it (another process committed "
+            f"meanwhile); reload the object (refresh_from_db()) and decide again"
+        )
+        return statecore.ConcurrentTransition(
+            message, transition=transition, instance=instance, expected=source, actual=source
+        )
 
     def _refuse_doomed_commit(self, call: _Call, errors: _ErrorRecorder) -> None:
         """Raise when a database error inside the transaction was caught and ignored.
@@ -272,7 +418,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         binding = self.binding
         states = type(binding.descriptor.workflow).states
         return {
-            "sender": type(self.instance),
+            "sender": self._call.sender,
             "instance": self.instance,
             "transition": binding.transition,
             "source": states[source] if source in states else statecore.State(source),
@@ -284,6 +430,49 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         }
 
     # -- failures -------------------------------------------------------------------------
+
+    def _roll_back(
+        self,
+        call: _Call,
+        source: str,
+        exc: BaseException,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> statecore.State | None:
+        """Restore memory after the rollback, enter ``on_error``; return the state entered."""
+        instance = self.instance
+        for other, snapshot in reversed(call.nested):
+            _restore(other, snapshot)
+        _restore(instance, call.snapshot)
+        where = (
+            "the transition's savepoint was rolled back (the enclosing transaction is still open)"
+            if call.enclosed
+            else "the transaction was rolled back"
+        )
+        if call.on_error is not None:
+            return self._persist_on_error(call, source, call.on_error, exc, where, args, kwargs)
+        if call.applied or call.nested:
+            add_note(
+                exc,
+                f"statecore_django: {where}; {describe(instance)} is back in state {source!r}"
+                + (
+                    f", and {len(call.nested)} transition(s) its hooks ran on objects were "
+                    f"undone in memory too."
+                    if call.nested
+                    else "."
+                ),
+            )
+        return None
+
+    def _failed_after_commit(self, call: _Call, exc: BaseException) -> None:
+        target = call.target if call.target is not None else self.binding.target
+        add_note(
+            exc,
+            f"statecore_django: transition {self.binding.transition.name!r} of "
+            f"{describe(self.instance)} was committed ({describe(self.instance)} is in state "
+            f"{target!r}, saved and logged); this error was raised after the commit, by an "
+            f"on_commit hook. On_commit hooks registered after it did not run.",
+        )
 
     def _stale(self, source: str, actual: str | None) -> statecore.ConcurrentTransition:
         transition = self.binding.transition.name
@@ -325,7 +514,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         """Remember to enter ``on_error`` once the transaction has rolled back.
 
         Entering it now would be undone by the rollback: `__call__` enters it afterwards,
-        in a transaction of its own.
+        in a transaction (or savepoint) of its own, under the same locking mode.
 
         Args:
             source: the state the object was leaving.
@@ -342,28 +531,42 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         source: str,
         on_error: str,
         exc: BaseException,
+        where: str,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> statecore.State | None:
         """Enter ``on_error`` on the restored object; return its State, or None if that failed."""
         instance = self.instance
         call.entering_on_error = True
+        call.baseline = call.snapshot[0]
+        call.written = False
         try:
             with transaction.atomic(using=call.alias):
+                if call.writes:
+                    self._prepare_row(call, source, reload=False)
                 self.commit_state(source, on_error, args, kwargs)
         except BaseException as failure:
             _restore(instance, call.snapshot)
             add_note(
                 exc,
-                f"statecore_django: entering state {on_error!r} (on_error) failed too: "
-                f"{failure!r}; {describe(instance)} stays in state {source!r}.",
+                f"statecore_django: {where}; entering state {on_error!r} (on_error) failed "
+                f"too: {failure!r}; {describe(instance)} stays in state {source!r}.",
             )
             return None
+        if call.enclosed and call.writes:
+            stored = (
+                f"inside the enclosing transaction: it is stored only if that transaction "
+                f"commits (an exception leaving its atomic() block rolls it back, while the "
+                f"object in memory keeps state {on_error!r})"
+            )
+        elif call.writes:
+            stored = "saved and logged in a transaction of its own"
+        else:
+            stored = "in memory only (save=False)"
         add_note(
             exc,
-            f"statecore_django: the transaction was rolled back, then {describe(instance)} "
-            f"entered state {on_error!r} (on_error of transition "
-            f"{self.binding.transition.name!r}).",
+            f"statecore_django: {where}, then {describe(instance)} entered state "
+            f"{on_error!r} (on_error of transition {self.binding.transition.name!r}), {stored}.",
         )
         return type(self.binding.descriptor.workflow).states[on_error]  # type: ignore[no-any-return]
 
@@ -376,7 +579,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
-        if not transition_failed.has_listeners(type(self.instance)):
+        if not transition_failed.has_listeners(call.sender):
             return
         target = call.target if call.target is not None else self.binding.target
         transition_failed.send(
@@ -388,54 +591,99 @@ class _Call:
     """What one call of a transition carries from step to step.
 
     Attributes:
+        instance: the object.
         alias: the database the transition writes to.
         field: the model field holding the state (None for a plain workflow on a model).
+        sender: the model that declares the state field: the signals' sender.
         save: False when called with ``save=False``.
         log: False when called with ``log=False``.
+        writes: True when the call writes the object (a state field, and ``save``).
         locking: the workflow's locking mode.
         snapshot: the object's memory before the call, restored on failure.
+        baseline: the column values the transition's code started from (see
+            `persistence.changed_values`).
+        enclosed: True when the caller had a transaction open (the call is a savepoint).
+        previous: the transition of the same object this one runs inside, if any.
+        nested: objects (and their snapshots) whose transitions ran inside this one.
         on_error: the on_error state to enter once the transaction rolled back.
         entering_on_error: True while that state is being entered.
         applied: True once the state was set, saved and logged.
+        written: True once the object was written by this call.
+        committed: True once the call's own transaction committed.
         target: the state the transition enters, once known.
     """
 
     __slots__ = (
         "alias",
         "applied",
+        "baseline",
+        "committed",
+        "enclosed",
         "entering_on_error",
         "field",
+        "instance",
         "locking",
         "log",
+        "nested",
         "on_error",
-        "row",
+        "previous",
         "save",
+        "sender",
         "snapshot",
         "target",
+        "writes",
+        "written",
     )
 
     def __init__(
         self,
         *,
+        instance: Any,
         alias: str,
         field: models.Field[Any, Any] | None,
         save: bool,
         log: bool,
         locking: str,
-        snapshot: _Snapshot,
     ) -> None:
+        self.instance = instance
         self.alias = alias
         self.field = field
+        self.sender: type[models.Model] = (
+            field.model if field is not None else instance._meta.concrete_model
+        )
         self.save = save
         self.log = log
+        self.writes = save and field is not None
         self.locking = locking
-        self.snapshot = snapshot
+        self.snapshot = _snapshot(instance)
+        self.baseline: dict[str, Any] = self.snapshot[0]
+        self.enclosed = False
+        self.previous: _Call | None = None
+        self.nested: list[tuple[Any, _Snapshot]] = []
         self.on_error: str | None = None
         self.entering_on_error = False
         self.applied = False
+        self.written = False
+        self.committed = False
         self.target: str | None = None
-        #: The object's row of the state field's table, as a queryset (see ``_row``).
-        self.row: models.QuerySet[Any] | None = None
+
+    def mark_committed(self) -> None:
+        """Record that the call's transaction committed (the first on_commit callback)."""
+        self.committed = True
+
+    def loaded_during(self, instance: Any, attnames: list[str]) -> None:
+        """Columns of the object were (re)loaded while the transition ran: start from them."""
+        if instance is not self.instance:
+            return
+        values = persistence.loaded_values(instance)
+        fresh = {name: values[name] for name in attnames if name in values}
+        if fresh:
+            self.baseline = {**self.baseline, **fresh}
+
+
+def _rows(call: _Call, model: type[models.Model]) -> models.QuerySet[Any]:
+    """Every row of ``model`` on the call's database, through its base manager."""
+    return model._base_manager.db_manager(call.alias).all()
 
 
 def is_conflict(exc: BaseException) -> bool:
@@ -460,10 +708,8 @@ def is_conflict(exc: BaseException) -> bool:
 
 # -- the object's memory ----------------------------------------------------------------------
 
-_Snapshot = tuple[dict[str, Any], dict[str, Any], bool, Any]
-
-#: Types of field values a transition could change in place (JSON values, arrays).
-_MUTABLE = (dict, list, set, bytearray)
+#: values, related-object cache, adding, db, loaded values, class.
+_Snapshot = tuple[dict[str, Any], dict[str, Any], bool, Any, Any, type]
 
 
 def _snapshot(instance: Any) -> _Snapshot:
@@ -472,20 +718,21 @@ def _snapshot(instance: Any) -> _Snapshot:
     ``__dict__`` is copied shallowly, so caches (prefetched objects, ``to_attr`` lists)
     come back as the very objects they were; the values of concrete fields that can be
     changed in place (JSON, arrays) are copied deeply. ``_state`` keeps its own object,
-    with its saved/database flags and the cache of related objects copied.
+    with its saved/database flags, the cache of related objects and the loaded values.
     """
-    values = instance.__dict__.copy()
-    del values["_state"]
-    for field in instance._meta.concrete_fields:
-        value = values.get(field.attname)
-        if isinstance(value, _MUTABLE):
-            values[field.attname] = copy.deepcopy(value)
     state = instance._state
-    return values, state.fields_cache.copy(), state.adding, state.db
+    return (
+        persistence.snapshot_values(instance),
+        state.fields_cache.copy(),
+        state.adding,
+        state.db,
+        state.__dict__.get(persistence.LOADED),
+        type(instance),
+    )
 
 
 def _restore(instance: Any, snapshot: _Snapshot) -> None:
-    values, related, adding, db = snapshot
+    values, related, adding, db, loaded, cls = snapshot
     current = instance.__dict__
     state = current["_state"]
     current.clear()
@@ -494,39 +741,31 @@ def _restore(instance: Any, snapshot: _Snapshot) -> None:
     state.fields_cache = related.copy()
     state.adding = adding
     state.db = db
+    state.__dict__[persistence.LOADED] = loaded
+    if type(instance) is not cls:
+        instance.__class__ = cls
+
+
+def _fetch_one_by_one(state: Any) -> Any:
+    """Load deferred fields of the object one by one while its transition runs.
+
+    Django 6.1's ``FETCH_PEERS`` loads a deferred field of every object of a queryset at
+    once, without ``refresh_from_db()``, so the transition could not tell the load from
+    an assignment. Returns the mode to put back, or None when nothing changed.
+    """
+    mode = state.__dict__.get("fetch_mode")
+    if mode is None or not getattr(mode, "track_peers", False):
+        return None
+    from django.db.models.fetch_modes import FETCH_ONE  # type: ignore[import-not-found]
+
+    state.fetch_mode = FETCH_ONE
+    return mode
 
 
 def _aborted(connection: Any) -> bool:
     """Tell whether a PostgreSQL transaction is in the failed state (psycopg 2 and 3)."""
     info = getattr(connection.connection, "info", None)
     return getattr(info, "transaction_status", None) == 3  # INERROR
-
-
-def _is_saved(instance: Any) -> bool:
-    return not instance._state.adding and instance.pk is not None
-
-
-def _no_pk(instance: Any) -> bool:
-    return instance.pk is None
-
-
-def _changed_fields(
-    instance: Any, before: dict[str, Any], state_field: models.Field[Any, Any]
-) -> list[models.Field[Any, Any]]:
-    """The concrete fields to write: the state, changed values, and ``auto_now`` fields."""
-    values = instance.__dict__
-    changed = []
-    for field in instance._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        attname = field.attname
-        if (
-            field is state_field
-            or getattr(field, "auto_now", False)
-            or (attname in values and (attname not in before or before[attname] != values[attname]))
-        ):
-            changed.append(field)
-    return changed
 
 
 class _ErrorRecorder:

@@ -74,12 +74,12 @@ def test_rolled_back_transition_goes_back_to_the_source_proxy() -> None:
         msg = "refused"
         raise RuntimeError(msg)
 
-    statecore_django.post_transition.connect(refuse, sender=SentParcel)
+    statecore_django.post_transition.connect(refuse, sender=Parcel)
     try:
         with pytest.raises(RuntimeError, match="refused"):
             parcel.give_back()
     finally:
-        statecore_django.post_transition.disconnect(refuse, sender=SentParcel)
+        statecore_django.post_transition.disconnect(refuse, sender=Parcel)
     assert parcel.state == "sent"
     assert type(parcel) is SentParcel
 
@@ -100,13 +100,35 @@ def test_proxy_without_proxy_state_is_left_alone() -> None:
     assert AdminParcel.objects.count() == 1
 
 
-def test_deferred_state_keeps_the_loaded_class_without_a_query() -> None:
-    """With the state deferred, loading does not read it (no extra query) to pick a class."""
+def test_deferred_state_is_loaded_so_the_class_follows_the_state() -> None:
+    """``only()`` and ``defer()`` still load the state: one query, the state's proxy class."""
     Parcel.objects.create(state="sent")
     with CaptureQueriesContext(connection) as queries:
-        parcel = Parcel.objects.only("label").get()
-    assert len(queries) == 1
-    assert type(parcel) is Parcel
+        only = Parcel.objects.only("label").get()
+        deferred = Parcel.objects.defer("state").get()
+    assert len(queries) == 2
+    assert type(only) is SentParcel
+    assert type(deferred) is SentParcel
+    assert "state" in only.__dict__
+
+
+def test_receiver_of_the_declaring_model_hears_objects_of_every_proxy_class() -> None:
+    """Signals are sent with the model declaring the state field, whatever the object's class."""
+    parcel = Parcel.objects.create(state="sent")
+    assert type(parcel) is SentParcel
+    heard: list[tuple[type, str]] = []
+
+    def receiver(sender: type, instance: Parcel, **kwargs: object) -> None:
+        heard.append((sender, type(instance).__name__))
+
+    statecore_django.pre_transition.connect(receiver, sender=Parcel)
+    statecore_django.post_transition.connect(receiver, sender=Parcel)
+    try:
+        parcel.give_back()
+    finally:
+        statecore_django.pre_transition.disconnect(receiver, sender=Parcel)
+        statecore_django.post_transition.disconnect(receiver, sender=Parcel)
+    assert heard == [(Parcel, "SentParcel"), (Parcel, "Parcel")]
 
 
 def test_state_proxies_lists_the_registered_proxies() -> None:
