@@ -14,6 +14,9 @@ Every message has a stable id and a hint that says what to do:
     or lacks a field it needs (``EXTRA_LOG_ATTRIBUTES``, ``MODIFIED_OBJECT_FIELD``).
 ``statecore.E004``
     An invalid locking mode (``STATECORE_LOCKING`` or a workflow's ``locking``).
+``statecore.E005``
+    A state field allows NULL (``null=True``): a row without a state has no place in the
+    workflow, and loading one would fail.
 ``statecore.W001``
     Rows of the database hold a state their workflow no longer has. This is a database
     check: it runs only when databases are given (``manage.py check --database default``),
@@ -89,15 +92,34 @@ def check_fields(
     """Check every state field: default, size, the workflow's log model and locking.
 
     Returns:
-        The errors found (``statecore.E001`` to ``statecore.E004``).
+        The errors found (``statecore.E001`` to ``statecore.E005``).
     """
     errors: list[checks.CheckMessage] = []
     for model, field in state_fields(app_configs):
+        errors.extend(_check_null(model, field))
         errors.extend(_check_default(model, field))
         errors.extend(_check_size(model, field))
         errors.extend(_check_log_model(model, field))
         errors.extend(_check_locking(model, field))
     return errors
+
+
+def _check_null(model: type[models.Model], field: Any) -> list[checks.CheckMessage]:
+    if not field.null:
+        return []
+    workflow = field.workflow_class
+    return [
+        checks.Error(
+            f"{_label(model, field)} allows NULL (null=True), but every object of "
+            f"{workflow.__qualname__} is in one of its states; a row holding NULL would not "
+            f"load.",
+            hint=f"Remove null=True: new rows start in {workflow.initial_state.name!r} (the "
+            f"workflow's initial state). For 'no state yet', add a state such as 'new' to "
+            f"the workflow and make it the initial state.",
+            obj=field,
+            id="statecore.E005",
+        )
+    ]
 
 
 def _check_default(model: type[models.Model], field: Any) -> list[checks.CheckMessage]:

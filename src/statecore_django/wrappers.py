@@ -449,18 +449,18 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             if call.enclosed
             else "the transaction was rolled back"
         )
-        if call.on_error is not None:
-            return self._persist_on_error(call, source, call.on_error, exc, where, args, kwargs)
-        if call.applied or call.nested:
+        if call.nested:
             add_note(
                 exc,
-                f"statecore_django: {where}; {describe(instance)} is back in state {source!r}"
-                + (
-                    f", and {len(call.nested)} transition(s) its hooks ran on objects were "
-                    f"undone in memory too."
-                    if call.nested
-                    else "."
-                ),
+                f"statecore_django: {len(call.nested)} transition(s) run inside transition "
+                f"{self.binding.transition.name!r} (by its hooks or implementation) were rolled "
+                f"back with it and undone in memory too.",
+            )
+        if call.on_error is not None:
+            return self._persist_on_error(call, source, call.on_error, exc, where, args, kwargs)
+        if call.applied:
+            add_note(
+                exc, f"statecore_django: {where}; {describe(instance)} is back in state {source!r}."
             )
         return None
 

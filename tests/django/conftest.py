@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in Path(item.path).parents:
             item.add_marker(mark)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_features(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Probe each database's features once, before any test runs.
+
+    Django's system checks read features such as ``supports_json_field`` and column types of every
+    database, and some backends answer with a query: probed here, tests that run the
+    checks need no database access of their own.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connections[alias].data_types  # noqa: B018
+            connections[alias].features.supports_json_field  # noqa: B018

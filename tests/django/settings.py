@@ -1,5 +1,8 @@
 """Django settings for the adapter's test suite.
 
+``other`` is a second database (a user's ``.using("other")``), and ``concurrent`` a second
+connection to the default one, standing for another process.
+
 ``STATECORE_TEST_DB`` picks the database: ``sqlite`` (the default, in memory),
 ``postgresql`` (127.0.0.1:5432, user ``postgres``, database ``test``) or ``mysql``
 (MariaDB at 127.0.0.1:3306, user ``root``, database ``test``). Host, port, user and
@@ -29,6 +32,7 @@ TEST_DB_NAME = os.environ.setdefault("STATECORE_TEST_DB_NAME", f"test_statecore_
 
 if ENGINE == "sqlite":
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    DATABASES["other"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 else:
     DATABASES = {
         "default": {
@@ -48,6 +52,13 @@ else:
     if ENGINE == "mysql":
         DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
         DATABASES["default"]["TEST"]["CHARSET"] = "utf8mb4"
+    DATABASES["other"] = {
+        **DATABASES["default"],
+        "TEST": {**DATABASES["default"]["TEST"], "NAME": f"{TEST_DB_NAME}_other"},
+    }
+
+# A second connection to the default database, for what another process would commit.
+DATABASES["concurrent"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 INSTALLED_APPS = [
     "django.contrib.auth",

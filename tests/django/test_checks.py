@@ -120,6 +120,15 @@ def test_invalid_locking_on_a_workflow_is_e004(broken_app: None) -> None:
     assert "checks_broken.BadLocking.state: (statecore.E004)" in check_errors()
 
 
+def test_nullable_state_field_is_e005(broken_app: None) -> None:
+    """A state field with null=True is refused by statecore.E005, with what to do instead."""
+    messages = statecore_messages(run_checks())["NullableState.state"]
+    assert [m.id for m in messages] == ["statecore.E005"]
+    assert "null=True" in messages[0].msg
+    assert "Remove null=True" in messages[0].hint
+    assert "checks_broken.NullableState.state: (statecore.E005)" in check_errors()
+
+
 def test_invalid_locking_setting_is_e004() -> None:
     """STATECORE_LOCKING set to an unknown mode is statecore.E004."""
     with override_settings(STATECORE_LOCKING="always"):

@@ -13,14 +13,17 @@ from statecore_django.models import GenericLastTransitionLog, GenericTransitionL
 
 from .workflows import (
     AuditedFlow,
+    InvoiceFlow,
     LastLoggedFlow,
     OptimisticOrderFlow,
     OrderFlow,
+    PessimisticInvoiceFlow,
     PessimisticOrderFlow,
     PlainFlow,
     PriorityFlow,
     PublicationFlow,
     ShipmentFlow,
+    UnlockedInvoiceFlow,
     UnloggedOrderFlow,
 )
 
@@ -217,3 +220,69 @@ class AuditLog(GenericTransitionLog):
 
 class LastLog(GenericLastTransitionLog):
     """One row per object: its last transition."""
+
+
+class AbstractInvoice(models.Model):
+    """What a transition writes: columns changed by the implementation and by every hook."""
+
+    state = statecore_django.StateField(InvoiceFlow)
+    total = models.IntegerField(default=0)
+    memo = models.CharField(max_length=100, blank=True, default="")
+    entered = models.CharField(max_length=50, blank=True, default="")
+    closed_by = models.CharField(max_length=50, blank=True, default="")
+    document = models.FileField(upload_to="invoices/", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @statecore.transition()
+    def issue(
+        self,
+        amount: int = 0,
+        *,
+        document: Any = None,
+        fail: bool = False,
+        read_memo: bool = False,
+        memo: str | None = None,
+        other: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.total += amount  # read-modify-write
+        if read_memo:
+            self.seen_memo = self.memo
+        if memo is not None:
+            self.memo = memo
+        if document is not None:
+            self.document = document
+        if other is not None:
+            other.issue()
+        if fail:
+            msg = "issuing failed"
+            raise RuntimeError(msg)
+
+    @statecore.on_enter_state("issued")
+    def stamp(self, *args: Any, **kwargs: Any) -> None:
+        self.entered = "issued-hook"
+
+    @statecore.after_transition("pay")
+    def close(self, result: Any, *args: Any, fail_after: bool = False, **kwargs: Any) -> None:
+        self.closed_by = "after-hook"
+        if fail_after:
+            msg = "after hook failed"
+            raise RuntimeError(msg)
+
+
+class Invoice(AbstractInvoice):
+    """Optimistic locking (the default)."""
+
+
+class PessimisticInvoice(AbstractInvoice):
+    state = statecore_django.StateField(PessimisticInvoiceFlow)
+
+
+class UnlockedInvoice(AbstractInvoice):
+    state = statecore_django.StateField(UnlockedInvoiceFlow)
+
+
+class ProtectedInvoice(AbstractInvoice):
+    state = statecore_django.StateField(InvoiceFlow, protected=True)

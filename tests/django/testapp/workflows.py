@@ -126,3 +126,27 @@ class PlainFlow(statecore.Workflow):
     states = ("off", "on")
     transitions = (("switch_on", "off", "on"), ("switch_off", "on", "off"))
     initial_state = "off"
+
+
+class InvoiceFlow(statecore_django.Workflow):
+    """An invoice, for what a transition writes (default locking: optimistic)."""
+
+    states = (("draft", "Draft"), ("issued", "Issued"), ("paid", "Paid"), ("void", "Void"))
+    transitions = (
+        statecore.Transition("issue", "draft", "issued", on_error="void"),
+        ("pay", "issued", "paid"),
+        ("reopen", ("issued", "paid", "void"), "draft"),
+    )
+    initial_state = "draft"
+
+
+class PessimisticInvoiceFlow(InvoiceFlow):
+    """The invoice workflow with pessimistic locking."""
+
+    locking = "pessimistic"
+
+
+class UnlockedInvoiceFlow(InvoiceFlow):
+    """The invoice workflow without locking (the last writer wins)."""
+
+    locking = "none"

@@ -106,3 +106,7 @@ class UnlinkedLog(models.Model):
 
 class BadLocking(models.Model):
     state = statecore_django.StateField(SometimesFlow)
+
+
+class NullableState(models.Model):
+    state = statecore_django.StateField(LongFlow, null=True)
