@@ -1,4 +1,4 @@
-"""Forms and the admin: a protected state is read-only by itself; form data never shadows the actor."""
+"""Forms and the admin: a protected state is read-only; form data never shadows the actor."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from tests.django.testapp.models import (
@@ -85,11 +85,13 @@ def test_on_error_never_overwrites_a_state_committed_after_the_rollback(model: t
     def table_statement_after_failure(sql: str) -> bool:
         return bool(failed) and model._meta.db_table in sql and not sql.startswith("INSERT")
 
-    with before_statement(
-        table_statement_after_failure, lambda: concurrently(model, invoice.pk, state="paid")
+    with (
+        before_statement(
+            table_statement_after_failure, lambda: concurrently(model, invoice.pk, state="paid")
+        ),
+        pytest.raises(RuntimeError, match="issuing failed") as info,
     ):
-        with pytest.raises(RuntimeError, match="issuing failed") as info:
-            invoice.issue(fail=True, other=_Flag(failed))
+        invoice.issue(fail=True, other=_Flag(failed))
     assert stored(model, invoice.pk).state == "paid"
     assert invoice.state == "draft"
     assert log_rows(invoice) == []
