@@ -609,9 +609,18 @@ class WorkflowAdminMixin:
 
     # -- bulk actions -------------------------------------------------------------------------
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        """Add one action per transition (for users who may change objects)."""
-        actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+    def get_actions(self, request: HttpRequest, action_location: Any = None) -> dict[str, Any]:
+        """Add one action per transition to the change list (for users who may change objects).
+
+        ``action_location`` is Django 6.1's (``ActionLocation``); on older versions it is
+        not passed. The change form has the transition buttons instead.
+        """
+        if action_location is None:
+            actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+        else:
+            actions = super().get_actions(request, action_location=action_location)  # type: ignore[misc]
+        if getattr(action_location, "value", action_location) == "CHANGE_FORM":
+            return actions
         if not self.transition_actions or not self.has_change_permission(request):
             return actions
         fields = state_fields(self.model)

@@ -156,13 +156,10 @@ def changed_values(
     values = instance.__dict__
     result = []
     stamped = []
-    for field in instance._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        attname = field.attname
+    for field, attname, auto_now in _columns(type(instance)):
         if field is state_field:
             result.append((field, values[attname], False))
-        elif getattr(field, "auto_now", False):
+        elif auto_now:
             stamped.append(field)
         elif attname not in values:
             continue
@@ -173,6 +170,21 @@ def changed_values(
     if result:
         result += [(field, field.pre_save(instance, False), False) for field in stamped]
     return result
+
+
+def _columns(model: type[models.Model]) -> tuple[tuple[Any, str, bool], ...]:
+    """The concrete fields of ``model`` a transition may write: (field, attname, auto_now)."""
+    columns = _COLUMNS.get(model)
+    if columns is None:
+        columns = _COLUMNS[model] = tuple(
+            (field, field.attname, bool(getattr(field, "auto_now", False)))
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+        )
+    return columns
+
+
+_COLUMNS: dict[type[models.Model], tuple[tuple[Any, str, bool], ...]] = {}
 
 
 # -- the model's own methods ----------------------------------------------------------------
