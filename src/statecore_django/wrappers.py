@@ -347,7 +347,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         order = sorted(by_table, key=lambda table: table is not state_table)
         for table in order:
             where = conditions.get(table, {})
-            rows = _rows(call, table).filter(pk=instance.pk, **where)
+            lookups = {
+                (f"{name}__isnull" if value is None else name): (True if value is None else value)
+                for name, value in where.items()
+            }
+            rows = _rows(call, table).filter(pk=instance.pk, **lookups)
             if not rows.update(**by_table[table]):
                 raise self._refused_update(call, table, source, where)
         call.written = True

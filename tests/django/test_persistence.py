@@ -465,3 +465,19 @@ def test_multi_table_child_and_parent_share_one_log_chain() -> None:
     assert {row.content_type for row in TransitionLog.objects.all()} == {
         ContentType.objects.get_for_model(Order)
     }
+
+
+@pytest.mark.parametrize("start", [{}, {"tries": [1, 2]}, None])
+def test_optimistic_guard_of_a_json_column_holds_for_every_starting_value(start: Any) -> None:
+    """Guarding a JSON column works from an empty, a nested and a NULL value alike."""
+    invoice = Invoice.objects.create(labels=start)
+    invoice.issue(labels={"carrier": "x"})
+    assert stored(Invoice, invoice.pk).labels == {"carrier": "x"}
+    concurrently(Invoice, invoice.pk, labels={"theirs": True})
+    with pytest.raises(statecore.ConcurrentTransition, match="'labels'"):
+        invoice.pay(labels={"late": 1})
+    row = stored(Invoice, invoice.pk)
+    assert (row.state, row.labels) == ("issued", {"theirs": True})
+    other = Invoice.objects.create(labels=start)
+    other.issue(labels={"fresh": [1]})
+    assert stored(Invoice, other.pk).labels == {"fresh": [1]}

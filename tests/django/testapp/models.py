@@ -231,6 +231,7 @@ class AbstractInvoice(models.Model):
     entered = models.CharField(max_length=50, blank=True, default="")
     closed_by = models.CharField(max_length=50, blank=True, default="")
     document = models.FileField(upload_to="invoices/", blank=True)
+    labels = models.JSONField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -244,6 +245,7 @@ class AbstractInvoice(models.Model):
         fail: bool = False,
         read_memo: bool = False,
         memo: str | None = None,
+        labels: Any = None,
         other: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -252,6 +254,8 @@ class AbstractInvoice(models.Model):
             self.seen_memo = self.memo
         if memo is not None:
             self.memo = memo
+        if labels is not None:
+            self.labels = labels
         if document is not None:
             self.document = document
         if other is not None:
@@ -259,6 +263,11 @@ class AbstractInvoice(models.Model):
         if fail:
             msg = "issuing failed"
             raise RuntimeError(msg)
+
+    @statecore.transition()
+    def pay(self, labels: Any = None, **kwargs: Any) -> None:
+        if labels is not None:
+            self.labels = labels
 
     @statecore.on_enter_state("issued")
     def stamp(self, *args: Any, **kwargs: Any) -> None:
