@@ -1,11 +1,18 @@
 """Model fields that hold a workflow's state: `StateField` and its variants.
 
 Reading the field gives the state's `statecore.StateWrapper`; the object's ``__dict__``
-holds the state's name. Choices, ``max_length`` and the default come from the workflow,
-and ``deconstruct()`` leaves the derived choices and default out of migrations, so adding
-a state or a transition does not need a new migration. ``max_length`` is always written
-to migrations (it sizes the column): by default it is the longest state name, but at
-least `DEFAULT_MAX_LENGTH`, so most new states fit without a migration.
+holds the state's name. Choices, ``max_length`` and the default come from the workflow.
+
+Migrations hold plain data and no reference to the workflow: ``deconstruct()`` writes
+``max_length`` (it sizes the column: the longest state name, but at least
+`DEFAULT_MAX_LENGTH`, so most new states fit without a migration) and the default (the
+initial state, so that adding the column to a table with rows gives them a state), never
+the choices or the workflow's import path. Adding a state or a transition, or renaming or
+moving the workflow class, needs no migration, and historical migrations keep working
+after such a refactor. A field rebuilt by a migration (a *detached* field, no workflow)
+behaves like the plain column: historical models in data migrations read and write state
+names. Migrations written by earlier versions name the workflow (``workflow=...``): the
+field imports it when it still exists and is detached when it does not.
 
 Once Django has prepared a model class, `prepare_model` installs the transitions of
 every state field on it (``statecore.binding.bind``), whether or not the model also
@@ -30,7 +37,7 @@ from .persistence import reloading
 from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    pass
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -150,10 +157,30 @@ class StateFieldMixin:
     attname: str
     _derived: list[str]
 
-    def _setup(self, workflow: type[statecore.Workflow] | str, protected: bool) -> None:
-        self.workflow_class = import_workflow(workflow)
+    def _setup(self, workflow: type[statecore.Workflow] | str | None, protected: bool) -> bool:
+        """Bind the workflow; return False for a detached field (a migration's, no workflow).
+
+        A workflow path that no longer imports detaches the field too: migrations
+        written by earlier versions name it. A detached field on a real model is refused
+        in `contribute_to_class`.
+        """
         self.protected = protected
+        self.workflow_error: Exception | None = None
+        try:
+            self.workflow_class = import_workflow(workflow) if workflow is not None else None  # type: ignore[assignment]
+        except ImportError as exc:
+            self.workflow_class = None  # type: ignore[assignment]
+            self.workflow_error = exc
+        if self.workflow_class is None:
+            self.workflow = None  # type: ignore[assignment]
+            return False
         self.workflow = self.workflow_class(protected=protected)
+        return True
+
+    @property
+    def detached(self) -> bool:
+        """True for a field rebuilt by a migration: no workflow, a plain column."""
+        return self.workflow_class is None
 
     def state_name(self, value: object) -> str:
         """Return the state name ``value`` stands for (also an unknown stored state)."""
@@ -167,13 +194,29 @@ class StateFieldMixin:
 
     def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
         """Add the field to ``cls`` and put the state descriptor on it."""
+        self.refuse_detached(cls, name)
         super().contribute_to_class(cls, name, **kwargs)  # type: ignore[misc]
-        self.install_descriptor(cls, self.attname)
+        if not self.detached:
+            self.install_descriptor(cls, self.attname)
+
+    def refuse_detached(self, cls: type[models.Model], name: str) -> None:
+        """Raise unless ``cls`` is a migration's historical model or the field has a workflow."""
+        if not self.detached or cls.__module__ == "__fake__":
+            return
+        if self.workflow_error is not None:
+            raise self.workflow_error
+        msg = (
+            f"{cls.__qualname__}.{name}: a state field needs its workflow, e.g. "
+            f"{type(self).__name__}(OrderFlow)"
+        )
+        raise TypeError(msg)
 
     def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
-        """Return the field for migrations: the workflow's dotted path, no derived options."""
+        """Return the field for migrations: plain data, no workflow, no derived choices."""
         name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
-        self.deconstruct_workflow(kwargs, self._derived)
+        if not self.detached:
+            for option in self._derived:
+                kwargs.pop(option, None)
         return name, path, args, kwargs
 
     def formfield(self, **kwargs: Any) -> Any:
@@ -182,21 +225,13 @@ class StateFieldMixin:
         A protected state changes only through transitions, so forms (a ``ModelForm``,
         the admin's default form) show it without letting anyone submit another value.
         """
-        if self.protected:
+        if self.protected and not self.detached:
             kwargs.setdefault("disabled", True)
         return super().formfield(**kwargs)  # type: ignore[misc]
 
     def install_descriptor(self, cls: type[models.Model], name: str) -> None:
         """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
         setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
-
-    def deconstruct_workflow(self, kwargs: dict[str, Any], derived: Iterable[str]) -> None:
-        """Replace derived options by the workflow's dotted path in ``kwargs``."""
-        for option in derived:
-            kwargs.pop(option, None)
-        kwargs["workflow"] = workflow_path(self.workflow_class)
-        if self.protected:
-            kwargs["protected"] = True
 
 
 class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
@@ -223,27 +258,30 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
 
     def __init__(
         self,
-        workflow: type[statecore.Workflow] | str,
+        workflow: type[statecore.Workflow] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
         """Create the field; see the class docstring for the arguments."""
-        self._setup(workflow, protected)
-        states = self.workflow_class.states
-        self._derived = [option for option in ("choices", "default") if option not in kwargs]
-        kwargs.setdefault("max_length", max(DEFAULT_MAX_LENGTH, *(len(s.name) for s in states)))
-        kwargs.setdefault("choices", [(s.name, s.title) for s in states])
-        kwargs.setdefault("default", self.workflow_class.initial_state.name)
+        self._derived = [option for option in ("choices",) if option not in kwargs]
+        if self._setup(workflow, protected):
+            states = self.workflow_class.states
+            longest = max(DEFAULT_MAX_LENGTH, *(len(s.name) for s in states))
+            kwargs.setdefault("max_length", longest)
+            kwargs.setdefault("choices", [(s.name, s.title) for s in states])
+            kwargs.setdefault("default", self.workflow_class.initial_state.name)
         super().__init__(**kwargs)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Keep known names; turn a stored name the workflow lacks into an unknown wrapper."""
-        if value is None or value in self.workflow_class.states:
+        if value is None or self.detached or value in self.workflow_class.states:
             return value
         return self.workflow_class.wrap(str(value))
 
     def to_python(self, value: Any) -> Any:
         """Return the state name of ``value`` (a name, State, wrapper or enum member)."""
+        if self.detached:
+            return super().to_python(value)
         if value is None or (isinstance(value, str) and value in self.workflow_class.states):
             return value
         if isinstance(value, statecore.StateWrapper) and not value.known:
@@ -286,12 +324,16 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
 
     def __init__(
         self,
-        workflow: type[statecore.Workflow] | str,
+        workflow: type[statecore.Workflow] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
         """Create the field; see the class docstring for the arguments."""
-        self._setup(workflow, protected)
+        self._derived = [option for option in ("choices",) if option not in kwargs]
+        if not self._setup(workflow, protected):
+            self._by_value: dict[Any, str] = {}
+            super().__init__(**kwargs)
+            return
         states = self.workflow_class.states
         missing = [s.name for s in states if not isinstance(s.value, int)]
         if missing:
@@ -302,22 +344,21 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
             )
             raise TypeError(msg)
         self._by_value = {s.value: s.name for s in states}
-        self._derived = [option for option in ("choices", "default") if option not in kwargs]
         kwargs.setdefault("choices", [(s.value, s.title) for s in states])
         kwargs.setdefault("default", self.workflow_class.initial_state.value)
         super().__init__(**kwargs)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Return the state name of a stored value; an unknown value as an unknown wrapper."""
-        if value is None:
-            return None
+        if value is None or self.detached:
+            return value
         name = self._by_value.get(value)
         return name if name is not None else self.workflow_class.wrap(str(value))
 
     def to_python(self, value: Any) -> Any:
         """Return the integer stored for ``value`` (a name, value, State, wrapper, member)."""
-        if value is None:
-            return None
+        if value is None or self.detached:
+            return super().to_python(value)
         if isinstance(value, statecore.StateWrapper) and not value.known:
             return int(value.name)
         if isinstance(value, int) and not isinstance(value, (bool, enum.Enum)):
@@ -359,16 +400,16 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
 
     def __init__(
         self,
-        workflow: type[statecore.Workflow] | str,
-        to: Any,
+        workflow: type[statecore.Workflow] | str | None = None,
+        to: Any = None,
         protected: bool = False,
         on_delete: Any = models.PROTECT,
         **kwargs: Any,
     ) -> None:
         """Create the field; see the class docstring for the arguments."""
-        self._setup(workflow, protected)
-        self._derived = [option for option in ("default",) if option not in kwargs]
-        kwargs.setdefault("default", self.workflow_class.initial_state.name)
+        self._derived = []
+        if self._setup(workflow, protected):
+            kwargs.setdefault("default", self.workflow_class.initial_state.name)
         kwargs.setdefault("related_name", "+")
         super().__init__(to, on_delete=on_delete, **kwargs)
 
@@ -378,14 +419,17 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         Unlike the other state fields, the descriptor goes at the field's name (the
         foreign key's own descriptor is replaced), not at ``<name>_id``.
         """
+        self.refuse_detached(cls, name)
         models.ForeignKey.contribute_to_class(self, cls, name, **kwargs)
+        if self.detached:
+            return
         state = StateFieldDescriptor(self, name, self.attname)
         setattr(cls, name, state)
         setattr(cls, self.attname, _StateColumnDescriptor(self, state))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Keep known names; turn a stored name the workflow lacks into an unknown wrapper."""
-        if value is None or value in self.workflow_class.states:
+        if value is None or self.detached or value in self.workflow_class.states:
             return value
         return self.workflow_class.wrap(str(value))
 
