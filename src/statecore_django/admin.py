@@ -21,6 +21,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from . import conf
 
@@ -106,7 +107,7 @@ class TransitionLogInline(ReadOnlyLogMixin, GenericTabularInline):
     can_delete = False
     show_change_link = False
     ordering = ("-timestamp", "-id")
-    verbose_name_plural = "transition log"
+    verbose_name_plural = _("transition log")
 
 
 def _register_ready_log() -> None:

@@ -52,6 +52,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 import statecore
 from statecore.binding import state_descriptors
@@ -79,17 +80,17 @@ CONFIRM_FIELD = "_statecore_confirm"
 DOT_TIMEOUT = 10
 
 #: Success message of a transition run from the change page.
-DONE = "{object}: {label} done; {field} is now “{state}”."
+DONE = _("{object}: {label} done; {field} is now “{state}”.")
 #: Error message when a transition cannot run (the reason follows).
-REFUSED = "{object}: {label} was refused: {reason}"
+REFUSED = _("{object}: {label} was refused: {reason}")
 #: Success message of the bulk action.
-BULK_DONE = "{label}: done for {count} {noun} ({objects})."
+BULK_DONE = _("{label}: done for {count} {noun} ({objects}).")
 #: Warning of the bulk action, one per refused object.
-BULK_REFUSED = "{object}: {label} was refused: {reason}"
+BULK_REFUSED = _("{object}: {label} was refused: {reason}")
 #: Error when a bulk action meets a transition that needs input.
-BULK_NEEDS_INPUT = "{label} needs input; run it from each object's change page."
+BULK_NEEDS_INPUT = _("{label} needs input; run it from each object's change page.")
 #: Error for a GET on a transition that needs no input.
-USE_THE_BUTTON = "{label} runs only from the button on the change page (a POST)."
+USE_THE_BUTTON = _("{label} runs only from the button on the change page (a POST).")
 
 
 # -- model introspection ----------------------------------------------------------------------
@@ -462,7 +463,7 @@ class WorkflowAdminMixin:
     ) -> TransitionButton:
         reason = ""
         if not allowed:
-            reason = "you may not change this object"
+            reason = str(_("you may not change this object"))
         else:
             availability = bound_transition(obj, field, declared.name).explain(user=request.user)
             reason = availability.message
@@ -521,7 +522,10 @@ class WorkflowAdminMixin:
         """
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404(f"{self.model._meta.verbose_name} {object_id!r} does not exist")
+            raise Http404(
+                _("%(name)s %(key)r does not exist")
+                % {"name": self.model._meta.verbose_name, "key": object_id}
+            )
         if field not in self.get_workflow_fields(request):
             raise Http404(f"{self.model.__qualname__} has no state field {field!r} here")
         try:
@@ -632,7 +636,9 @@ class WorkflowAdminMixin:
                 if isinstance(permission, str) and not request.user.has_perm(permission):
                     continue
                 name = f"transition__{field}__{declared.name}"
-                description = f"{declared.label} selected %(verbose_name_plural)s"
+                description = _("%(label)s selected %%(verbose_name_plural)s") % {
+                    "label": declared.label
+                }
                 if several:
                     description += f" ({fields[field].field.verbose_name})"
                 action = self._transition_action(field, declared.name)
@@ -730,7 +736,7 @@ def _fallback_inline() -> type[Any]:
     class ReadOnlyLogInline(GenericTabularInline):  # type: ignore[misc]
         extra = 0
         can_delete = False
-        verbose_name_plural = "transition log"
+        verbose_name_plural = _("transition log")
 
         def get_fields(self, request: Any, obj: Any = None) -> list[str]:
             hidden = {"id", "content_type", "object_id"}

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, models, router
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "BaseLastTransitionLog",
@@ -53,18 +54,18 @@ class BaseTransitionLog(models.Model):
     #: The foreign key to the logged object (for a log of a single model).
     MODIFIED_OBJECT_FIELD: ClassVar[str] = ""
 
-    transition = models.CharField("transition", max_length=255, db_index=True)
-    from_state = models.CharField("from state", max_length=255, db_index=True)
-    to_state = models.CharField("to state", max_length=255, db_index=True)
-    timestamp = models.DateTimeField("performed at", default=timezone.now, db_index=True)
+    transition = models.CharField(_("transition"), max_length=255, db_index=True)
+    from_state = models.CharField(_("from state"), max_length=255, db_index=True)
+    to_state = models.CharField(_("to state"), max_length=255, db_index=True)
+    timestamp = models.DateTimeField(_("performed at"), default=timezone.now, db_index=True)
 
     class Meta:
         """Abstract; newest first."""
 
         abstract = True
         ordering = ("-timestamp", "-id")
-        verbose_name = "transition log entry"
-        verbose_name_plural = "transition log entries"
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log entries")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Refuse a malformed ``EXTRA_LOG_ATTRIBUTES`` when the log model is defined."""
@@ -152,9 +153,9 @@ class GenericTransitionLog(BaseTransitionLog):
     """
 
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name="content type"
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
     )
-    object_id = models.CharField("object id", max_length=255, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=255, db_index=True)
     modified_object = GenericForeignKey("content_type", "object_id")
 
     class Meta(BaseTransitionLog.Meta):
@@ -217,9 +218,9 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
     """
 
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name="content type"
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
     )
-    object_id = models.CharField("object id", max_length=255)
+    object_id = models.CharField(_("object id"), max_length=255)
     modified_object = GenericForeignKey("content_type", "object_id")
 
     class Meta(BaseLastTransitionLog.Meta):

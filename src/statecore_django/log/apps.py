@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransitionLogConfig(AppConfig):
@@ -13,5 +14,5 @@ class TransitionLogConfig(AppConfig):
 
     name = "statecore_django.log"
     label = "statecore_log"
-    verbose_name = "transition log"
+    verbose_name = _("transition log")
     default_auto_field = "django.db.models.BigAutoField"

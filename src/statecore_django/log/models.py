@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from statecore_django.models import GenericTransitionLog
 
@@ -30,9 +31,9 @@ class TransitionLog(GenericTransitionLog):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="user",
+        verbose_name=_("user"),
     )
-    reason = models.TextField("reason", blank=True, default="")
+    reason = models.TextField(_("reason"), blank=True, default="")
 
     @classmethod
     def extra_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
