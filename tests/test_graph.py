@@ -337,3 +337,13 @@ def test_importing_the_graph_module_does_not_import_graphviz() -> None:
     )
 
     assert result.stdout.strip() == "False"
+
+
+def test_draw_returns_the_diagram_bytes_in_each_text_format_and_refuses_unknown_ones() -> None:
+    """graph.draw is the one drawing function: text formats need nothing, others are refused."""
+    assert graph.draw(OrderFlow, "mermaid") == OrderFlow.to_mermaid().encode()
+    assert (
+        graph.draw(OrderFlow, "dot", current="draft") == OrderFlow.to_dot(current="draft").encode()
+    )
+    with pytest.raises(ValueError, match="unknown diagram format 'gif'"):
+        graph.draw(OrderFlow, "gif")

@@ -19,7 +19,7 @@ from typing import Any, cast
 from .states import StateList
 from .workflow import Workflow
 
-__all__ = ["FORMATS", "IMAGE_FORMATS", "TEXT_FORMATS", "render", "to_dot", "to_mermaid"]
+__all__ = ["FORMATS", "IMAGE_FORMATS", "TEXT_FORMATS", "draw", "render", "to_dot", "to_mermaid"]
 
 #: Formats written as text, without any dependency.
 TEXT_FORMATS = ("mermaid", "dot")
@@ -290,16 +290,38 @@ def render(
     .. versionadded:: 0.1
     """
     target = Path(path)
-    kind = format_for(target, format)
-    if kind == "mermaid":
-        data = to_mermaid(workflow, current=current).encode()
-    elif kind == "dot":
-        data = to_dot(workflow, current=current).encode()
-    else:
-        data = _draw(to_dot(workflow, current=current), kind)
+    data = draw(workflow, format_for(target, format), current=current)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def draw(workflow: type[Workflow] | Workflow, format: str, *, current: Any = None) -> bytes:
+    """Return the workflow's diagram in ``format`` as bytes: the one way statecore draws.
+
+    `render`, the command line, ``manage.py statecore_graph`` and the admin's diagram all
+    draw through it.
+
+    Args:
+        workflow: a `Workflow` subclass or instance.
+        format: one of `FORMATS`.
+        current: a state to highlight.
+
+    Raises:
+        ImportError: an image format was asked for and the ``graphviz`` package is missing.
+        RuntimeError: an image format was asked for and the ``dot`` program is missing.
+        ValueError: the format is unknown.
+
+    .. versionadded:: 0.1
+    """
+    if format == "mermaid":
+        return to_mermaid(workflow, current=current).encode()
+    if format == "dot":
+        return to_dot(workflow, current=current).encode()
+    if format not in IMAGE_FORMATS:
+        msg = f"unknown diagram format {format!r}; use one of {', '.join(FORMATS)}"
+        raise ValueError(msg)
+    return _draw(to_dot(workflow, current=current), format)
 
 
 def _draw(source: str, kind: str) -> bytes:

@@ -36,8 +36,6 @@ Templates live under ``statecore_django/admin/`` and can be overridden: the chan
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 import statecore
 from statecore.binding import state_descriptors
+from statecore.graph import draw
 
 from .fields import StateFieldDescriptor
 
@@ -76,8 +75,6 @@ __all__ = [
 
 #: Name of the hidden input that marks a submitted transition form.
 CONFIRM_FIELD = "_statecore_confirm"
-#: Seconds Graphviz may take to draw a diagram.
-DOT_TIMEOUT = 10
 
 #: Success message of a transition run from the change page.
 DONE = _("{object}: {label} done; {field} is now “{state}”.")
@@ -190,33 +187,31 @@ def transition_form_class(
 
 @functools.lru_cache(maxsize=512)
 def diagram_svg(workflow: type[statecore.Workflow], current: str | None = None) -> str | None:
-    """Draw a workflow as inline SVG with Graphviz's ``dot``; None when ``dot`` is missing.
+    """Draw a workflow as inline SVG; None when Graphviz is not available.
 
-    Results are cached per workflow and current state.
+    Drawn by `statecore.graph.draw` (the ``graphviz`` extra and the ``dot`` program), as
+    the command line and ``manage.py statecore_graph`` draw; without them the panel
+    shows the Mermaid text instead. Results are cached per workflow and current state.
 
     Args:
         workflow: the workflow class.
         current: the state to highlight.
 
     Returns:
-        The ``<svg>`` element (no XML prolog), or None when Graphviz is not installed or
-        fails.
+        The ``<svg>`` element (no XML prolog), or None when the ``graphviz`` package or
+        the ``dot`` program is missing or fails.
 
     .. versionadded:: 0.1
     """
-    dot = shutil.which("dot")
-    if dot is None:
-        return None
-    source = workflow.to_dot(current=current)
     try:
-        done = subprocess.run(
-            [dot, "-Tsvg"], input=source.encode(), capture_output=True, timeout=DOT_TIMEOUT
-        )
-    except (OSError, subprocess.SubprocessError):
+        data = draw(workflow, "svg", current=current)
+    except (ImportError, RuntimeError, OSError):
         return None
-    if done.returncode != 0:
-        return None
-    text = done.stdout.decode("utf-8", "replace")
+    except Exception as exc:  # graphviz's CalledProcessError: dot failed on this input
+        if type(exc).__module__.startswith("graphviz"):
+            return None
+        raise
+    text = data.decode("utf-8", "replace")
     start = text.find("<svg")
     return text[start:] if start >= 0 else None
 
