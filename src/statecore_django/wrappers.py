@@ -128,14 +128,14 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         instance = self.instance
         source = self.binding.descriptor.raw(instance)
-        connection = transaction.get_connection(call.alias)
+        connection = call.connection = transaction.get_connection(call.alias)
         call.enclosed = connection.in_atomic_block
         enclosing = _running.get()
         token = _running.set(call)
         state = instance._state
         call.previous = state.__dict__.get(persistence.RUNNING)
         state.__dict__[persistence.RUNNING] = call
-        fetch_mode = _fetch_one_by_one(state)
+        fetch_mode = _fetch_one_by_one(state) if "fetch_mode" in state.__dict__ else None
         try:
             try:
                 with transaction.atomic(using=call.alias), _ErrorRecorder(connection) as errors:
@@ -172,7 +172,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     def started(self, source: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Send `pre_transition` once the checks passed, before the first before-hook."""
         sender = self._call.sender
-        if pre_transition.has_listeners(sender):
+        if pre_transition.receivers and pre_transition.has_listeners(sender):
             pre_transition.send(**self._signal(source, self.binding.target, args, kwargs))
 
     # -- persistence ----------------------------------------------------------------------
@@ -211,7 +211,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
                 log_kwargs = {**kwargs, "user": self.user}
             self.write_log(source, args, log_kwargs)
         call.applied = True
-        if not call.entering_on_error and post_transition.has_listeners(call.sender):
+        if (
+            not call.entering_on_error
+            and post_transition.receivers
+            and post_transition.has_listeners(call.sender)
+        ):
             post_transition.send(**self._signal(source, target, args, kwargs))
 
     def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
@@ -344,7 +348,9 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if not after_hooks and call.locking != "none" and state_table is not None:
             conditions.setdefault(state_table, {})[field.attname] = source
         # The state's table first: its condition decides whether the transition applies.
-        order = sorted(by_table, key=lambda table: table is not state_table)
+        order = list(by_table)
+        if len(order) > 1:
+            order.sort(key=lambda table: table is not state_table)
         for table in order:
             where = conditions.get(table, {})
             lookups = {
@@ -400,8 +406,8 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         transition succeeded. On MariaDB and SQLite it could commit, but only part of
         what the transition's code meant to write: refused all the same.
         """
-        connection = transaction.get_connection(call.alias)
-        if not (connection.needs_rollback or _aborted(connection) or errors.swallowed):
+        connection = call.connection
+        if not (connection.needs_rollback or errors.swallowed or _aborted(connection)):
             return
         msg = (
             f"transition {self.binding.transition.name!r} of {describe(self.instance)} was "
@@ -583,7 +589,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
-        if not transition_failed.has_listeners(call.sender):
+        if not (transition_failed.receivers and transition_failed.has_listeners(call.sender)):
             return
         target = call.target if call.target is not None else self.binding.target
         transition_failed.send(
@@ -597,6 +603,7 @@ class _Call:
     Attributes:
         instance: the object.
         alias: the database the transition writes to.
+        connection: its connection.
         field: the model field holding the state (None for a plain workflow on a model).
         sender: the model that declares the state field: the signals' sender.
         save: False when called with ``save=False``.
@@ -622,6 +629,7 @@ class _Call:
         "applied",
         "baseline",
         "committed",
+        "connection",
         "enclosed",
         "entering_on_error",
         "field",
@@ -661,6 +669,7 @@ class _Call:
         self.locking = locking
         self.snapshot = _snapshot(instance)
         self.baseline: dict[str, Any] = self.snapshot[0]
+        self.connection: Any = None
         self.enclosed = False
         self.previous: _Call | None = None
         self.nested: list[tuple[Any, _Snapshot]] = []
@@ -791,13 +800,13 @@ class _ErrorRecorder:
         self.swallowed: list[BaseException] = []
 
     def __enter__(self) -> _ErrorRecorder:
-        self.depth = len(self.connection.savepoint_ids)
-        self._wrapping = self.connection.execute_wrapper(self)
-        self._wrapping.__enter__()
+        connection = self.connection
+        self.depth = len(connection.savepoint_ids)
+        connection.execute_wrappers.append(self)  # what connection.execute_wrapper() does
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        self._wrapping.__exit__(*exc_info)
+        self.connection.execute_wrappers.pop()
 
     def __call__(self, execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
         try:
