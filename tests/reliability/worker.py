@@ -255,3 +255,16 @@ def kill_at_random(queue: Any, mode: str, pks: list[int], kills: int, seed: int)
             del round_
 
     _run(queue, body)
+
+
+def mixed_work(
+    queue: Any, mode: str, kept: list[int], deletable: list[int], operations: int, index: int
+) -> None:
+    """Run ``operations`` mixed operations as process ``index`` (see `tests.reliability.mixed`)."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.mixed import MixedWorker
+
+        MixedWorker(report, mode, kept, deletable, index, seed=index).run(operations)
+
+    _run(queue, body)
