@@ -268,3 +268,127 @@ def mixed_work(
         MixedWorker(report, mode, kept, deletable, index, seed=index).run(operations)
 
     _run(queue, body)
+
+
+def _lock_waiters() -> int:
+    """How many transactions of this database wait for a row lock now."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
+            )
+        return int(cursor.fetchone()[0])
+
+
+def failing_pay_then_on_error(queue: Any, inside: Any, other_done: Any, mode: str, pk: int) -> None:
+    """Run ``pay`` that fails once another process raced it; report what on_error did.
+
+    The implementation signals ``inside`` (its transaction is open, the row locked under
+    pessimistic locking), then waits until the other process is blocked on that lock
+    (pessimistic) or has committed (other modes), and raises: the rollback lets the
+    other process commit, and entering ``on_error`` must see it.
+    """
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import MIXED, Explosion, MixedItemBase
+
+        model = MIXED[mode]
+        item = model.objects.get(pk=pk)
+        original = MixedItemBase._work
+
+        def race(self: Any, worker: int, note: Any = None, explode: bool = False) -> None:
+            inside.set()
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if other_done.is_set() or (mode == "pessimistic" and _lock_waiters()):
+                    break
+                time.sleep(0.02)
+            else:
+                report["timeout"] = True
+            original(self, worker, note, explode)
+
+        MixedItemBase._work = race  # type: ignore[method-assign]
+        try:
+            item.pay(0, explode=True)
+        except Explosion as exc:
+            report["notes"] = list(getattr(exc, "__notes__", []))
+        finally:
+            MixedItemBase._work = original  # type: ignore[method-assign]
+        report["memory"] = item.stage.name
+
+    _run(queue, body)
+
+
+def cancel_when_inside(queue: Any, inside: Any, done: Any, mode: str, pk: int) -> None:
+    """Load the row, wait until the other process is inside its transition, cancel."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import MIXED
+
+        item = MIXED[mode].objects.get(pk=pk)
+        if not inside.wait(120):
+            report["timeout"] = True
+            return
+        source = item.stage.name
+        item.cancel(1)
+        done.set()
+        report["commits"].append((item._meta.label, item.pk, "cancel", source, "cancelled"))
+
+    _run(queue, body)
+
+
+def on_error_race(queue: Any, inside: Any, done: Any, mode: str, pk: int, role: str) -> None:
+    """Play ``role`` of the on_error race: ``"failing"`` or ``"cancelling"``."""
+    play = failing_pay_then_on_error if role == "failing" else cancel_when_inside
+    play(queue, inside, done, mode, pk)
+
+
+def shared_counter_cycles(
+    queue: Any, barrier: Any, mode: str, pk: int, field: str, rounds: int
+) -> None:
+    """Cycle the ``field`` workflow of one row; every transition increments ``counter_0``.
+
+    Two processes do this on the two state fields of one row: their transitions never
+    conflict on a state, only on the counter they both read, increment and write.
+    """
+    cycles = {
+        "stage": (
+            ("place", "draft", "placed"),
+            ("cancel", "placed", "cancelled"),
+            ("reopen", "cancelled", "draft"),
+        ),
+        "review": (("approve", "pending", "approved"), ("reconsider", "approved", "pending")),
+    }[field]
+
+    def body(report: dict[str, Any]) -> None:
+        from django.db import DatabaseError
+        from tests.reliability.relapp.models import MIXED
+
+        import statecore
+
+        model = MIXED[mode]
+        item = model.objects.get(pk=pk)
+        barrier.wait()
+        done = 0
+        while done < rounds:
+            for name, source, target in cycles:
+                if getattr(item, field).name != source:
+                    continue
+                try:
+                    getattr(item, name)(0)
+                except (statecore.ConcurrentTransition, DatabaseError) as exc:
+                    report["rejected"][kind(exc)] += 1
+                    item.refresh_from_db()
+                    continue
+                report["commits"].append((item._meta.label, pk, name, source, target))
+                done += 1
+        report["committed"] = done
+
+    _run(queue, body)
