@@ -126,22 +126,32 @@ class Paired:
         }
 
 
-def time_rotating(ops: Sequence[Op], settings: Settings) -> list[list[float]]:
-    """Time ``ops`` in adjacent samples, in process time: one list of samples per op.
+@dataclass
+class Rotated:
+    """Samples of operations timed in turn: seconds per operation, one list per operation."""
+
+    process: list[list[float]]  # process time: the CPU this process spent
+    wall: list[list[float]]  # wall-clock time, waits for the disk or the network included
+
+
+def time_rotating(ops: Sequence[Op], settings: Settings) -> Rotated:
+    """Time ``ops`` in adjacent samples, in process time and in wall-clock time.
 
     Each round takes one sample of every op, the first op of a round being the next one
     in turn, so each op is sampled first, second, ... equally often. A sample lasts
     about ``settings.sample_seconds`` of wall-clock time (ops that wait for a disk run
-    fewer times) and keeps the process time per operation: the CPU the process spent,
-    whatever other processes do and however long the database makes it wait.
+    fewer times). Process time is the CPU the process spent, whatever other processes
+    do and however long the database makes it wait.
     """
     numbers = [_calibrate(op, settings.sample_seconds) for op in ops]
-    samples: list[list[float]] = [[] for _ in ops]
+    rotated = Rotated([[] for _ in ops], [[] for _ in ops])
     for index in range(settings.repeat):
         for step in range(len(ops)):
             which = (index + step) % len(ops)
-            samples[which].append(_timed(ops[which], numbers[which])[1])
-    return samples
+            wall, cpu = _timed(ops[which], numbers[which])
+            rotated.process[which].append(cpu)
+            rotated.wall[which].append(wall)
+    return rotated
 
 
 def ratios(numerators: list[float], denominators: list[float]) -> list[float]:

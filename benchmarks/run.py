@@ -255,6 +255,15 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join([line(header), *(line(row) for row in rows)])
 
 
+def _ratio_with_interval(result: dict[str, Any]) -> str:
+    """W7's ratio to the same-guarantees baseline, with its 95% interval when known."""
+    text = f"{result['ratio']:.2f}"
+    if result.get("ratio_interval"):
+        low, high = result["ratio_interval"]
+        text += f" ({low:.2f}-{high:.2f})"
+    return text
+
+
 def _reference(by_library: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     return by_library.get(REFERENCE)
 
@@ -274,7 +283,7 @@ def saved_table(results: list[dict[str, Any]]) -> str:
         "library time",
         "same guarantees",
         "naive loop",
-        "x same",
+        "x same (95%)",
         "x naive",
     )
     rows: list[tuple[str, ...]] = []
@@ -303,7 +312,7 @@ def saved_table(results: list[dict[str, Any]]) -> str:
                     _saved(result["median"], result["sql"]),
                     _saved(result["baseline_median"], result["baseline_sql"]),
                     _saved(result["naive_median"], result["naive_sql"]),
-                    f"{result['ratio']:.2f}",
+                    _ratio_with_interval(result),
                     f"{result['naive_ratio']:.2f}",
                 )
             )

@@ -150,12 +150,13 @@ def _row(
     within = [_within(subject, context) for subject in subjects]
     objects = [subject.make() for subject in within]
     counted = [_statements(subject, obj) for subject, obj in zip(within, objects, strict=True)]
-    samples = time_rotating(
+    rotated = time_rotating(
         [_round(subject, obj) for subject, obj in zip(within, objects, strict=True)], settings
     )
     for who, subject, obj in zip(names, within, objects, strict=True):
         _check_state(who, subject, obj, "a", "after timing")
-    mine, same, naive = samples
+    mine, same, naive = rotated.process
+    walls = [statistics.median(wall) for wall in rotated.wall]
     versus_same, versus_naive = ratios(mine, same), ratios(mine, naive)
     return {
         "library": name,
@@ -169,6 +170,10 @@ def _row(
         "ratio": statistics.median(versus_same),
         "ratio_interval": median_interval(versus_same),
         "naive_ratio": statistics.median(versus_naive),
+        # Wall-clock time per transition, the wait for each commit included.
+        "wall_median": walls[0],
+        "baseline_wall_median": walls[1],
+        "naive_wall_median": walls[2],
         "sql": counted[0][1],
         "baseline_sql": counted[1][1],
         "naive_sql": counted[2][1],
