@@ -3,6 +3,7 @@
 A sample runs an operation ``number`` times and keeps the time per operation. Samples
 alternate library-first and baseline-first, so drift in the machine's speed hits both
 sides of a pair alike; the ratio reported is the median of the pair ratios.
+`time_rotating` does the same for three or more operations, in process time (W7).
 
 The garbage collector stays enabled while timing (it is collected before each sample):
 a library whose calls leave reference cycles pays for collecting them, as it does in
@@ -12,9 +13,10 @@ real use, instead of piling up garbage.
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,16 +72,24 @@ class Op:
 
 
 def _sample(op: Op, number: int) -> float:
+    return _timed(op, number)[0]
+
+
+def _timed(op: Op, number: int) -> tuple[float, float]:
+    """One sample: wall-clock and process time per operation."""
     if op.reset is not None:
         op.reset()
     run = op.run
     loop = range(number)
     gc.collect()
     start = time.perf_counter()
+    cpu = time.process_time()
     for _ in loop:
         run()
+    cpu = time.process_time() - cpu
     elapsed = time.perf_counter() - start
-    return elapsed / (number * op.per_call)
+    operations = number * op.per_call
+    return elapsed / operations, cpu / operations
 
 
 def _calibrate(op: Op, seconds: float) -> int:
@@ -114,6 +124,60 @@ class Paired:
             "baseline_median": statistics.median(self.baseline),
             "ratio": statistics.median(ratios) if ratios else None,
         }
+
+
+@dataclass
+class Rotated:
+    """Samples of operations timed in turn: seconds per operation, one list per operation."""
+
+    process: list[list[float]]  # process time: the CPU this process spent
+    wall: list[list[float]]  # wall-clock time, waits for the disk or the network included
+
+
+def time_rotating(ops: Sequence[Op], settings: Settings) -> Rotated:
+    """Time ``ops`` in adjacent samples, in process time and in wall-clock time.
+
+    Each round takes one sample of every op, the first op of a round being the next one
+    in turn, so each op is sampled first, second, ... equally often. A sample lasts
+    about ``settings.sample_seconds`` of wall-clock time (ops that wait for a disk run
+    fewer times). Process time is the CPU the process spent, whatever other processes
+    do and however long the database makes it wait.
+    """
+    numbers = [_calibrate(op, settings.sample_seconds) for op in ops]
+    rotated = Rotated([[] for _ in ops], [[] for _ in ops])
+    for index in range(settings.repeat):
+        for step in range(len(ops)):
+            which = (index + step) % len(ops)
+            wall, cpu = _timed(ops[which], numbers[which])
+            rotated.process[which].append(cpu)
+            rotated.wall[which].append(wall)
+    return rotated
+
+
+def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
+    """The ratios of adjacent samples (leaving out a zero denominator)."""
+    return [top / bottom for top, bottom in zip(numerators, denominators, strict=True) if bottom]
+
+
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float] | None:
+    """A distribution-free interval holding the median of ``values``' population.
+
+    The k-th smallest and k-th largest values, with k the largest rank for which the
+    interval covers the median with at least ``confidence`` (binomial order statistics);
+    None when there are too few values (fewer than 6 for 95%).
+    """
+    ordered = sorted(values)
+    n = len(ordered)
+    below = 0.0  # P(fewer than k of n values fall below the median)
+    rank = 0
+    for k in range(n // 2 + 1):
+        if 2 * below > 1 - confidence:
+            break
+        rank = k
+        below += math.comb(n, k) / 2**n
+    if rank == 0:
+        return None
+    return ordered[rank - 1], ordered[n - rank]
 
 
 def time_pairs(library: Op, baseline: Op, settings: Settings) -> Paired:

@@ -20,8 +20,13 @@ The libraries that save to a database (W7) also define:
 - ``DJANGO_APPS``: the Django applications their models need installed (their log app).
 - ``LOCKING_MODES``: the locking modes they run in (``"none"``, ``"optimistic"``,
   ``"pessimistic"``); the baseline paired with each does the same locking.
+- ``RESTORES``: True when a failed transition leaves the row, the log and the object in
+  memory as they were (W7 then checks it, as it does for the baseline).
 - ``saved(locking)``: the W7 workflow on a Django model, transitions saved and logged, as
   a `Saved`.
+
+The baseline also defines ``naive()``: the plain ``save()`` then ``create()`` loop, as a
+`Saved`, timed beside every W7 row.
 
 A library that cannot be imported is reported as unavailable, with the reason. A context
 row (`CONTEXT`) defines only the names its workloads use.

@@ -1,8 +1,8 @@
 """The practical floor: hand-written plain Python, a method that checks the state and sets it.
 
-For W7, hand-written Django: a model method that checks the state, then in
-``transaction.atomic()`` updates the row (``filter(pk=..., state=source).update(...)``
-with optimistic locking) and creates a log row.
+For W7, hand-written Django: ``saved(locking)`` gives the guarantees of a library's
+transition (one atomic block, the conditional UPDATE or the lock, the log row, the
+object restored on failure); ``naive()`` is the plain ``save()`` then ``create()`` loop.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ MODULE = "plain_workflow"
 DJANGO = False
 DJANGO_APPS: tuple[str, ...] = ()
 LOCKING_MODES = ("optimistic", "pessimistic", "none")
+RESTORES = True
 
 
 def setup() -> None:
@@ -176,32 +177,85 @@ def _log() -> Any:
 
 
 def saved(locking: str) -> Saved:
+    """Hand-written Django with the guarantees of a library's transition in ``locking`` mode.
+
+    One ``transaction.atomic()`` block (a savepoint inside the caller's transaction) holds
+    the row's write and the log row: ``UPDATE ... WHERE pk = ... AND state = <source>``
+    (``optimistic``), ``SELECT ... FOR UPDATE`` of the state, compared with the source,
+    then ``UPDATE ... WHERE pk = ...`` (``pessimistic``), or ``UPDATE ... WHERE pk = ...``
+    (``none``); no row updated refuses the transition. Any failure rolls the block back
+    and puts the source state back on the object.
+    """
     from django.contrib.contenttypes.models import ContentType
-    from django.db import models, transaction
+    from django.db import transaction
 
     log = _log()
 
     def move(self: Any, name: str, source: str, target: str) -> None:
         if self.state != source:
             raise InvalidTransition(self.state)
-        with transaction.atomic():
-            rows = type(self).objects.filter(pk=self.pk)
-            if locking == "pessimistic":
-                locked = list(rows.select_for_update().values_list("state", flat=True))
-                if locked != [source]:
-                    raise StaleObject(locked)
-            elif locking == "optimistic":
-                rows = rows.filter(state=source)
-            if not rows.update(state=target):
-                raise StaleObject(self.pk)
-            log.objects.create(
-                content_type=ContentType.objects.get_for_model(self),
-                object_id=str(self.pk),
-                transition=name,
-                from_state=source,
-                to_state=target,
-            )
+        model = type(self)
+        try:
+            with transaction.atomic():
+                if locking == "optimistic":
+                    updated = model.objects.filter(pk=self.pk, state=source).update(state=target)
+                else:
+                    rows = model.objects.filter(pk=self.pk)
+                    if locking == "pessimistic":
+                        locked = list(rows.select_for_update().values_list("state", flat=True))
+                        if locked != [source]:
+                            raise StaleObject(self.pk, locked)
+                    updated = rows.update(state=target)
+                if not updated:
+                    raise StaleObject(self.pk)
+                self.state = target
+                log.objects.create(
+                    content_type=ContentType.objects.get_for_model(self),
+                    object_id=str(self.pk),
+                    transition=name,
+                    from_state=source,
+                    to_state=target,
+                )
+        except BaseException:
+            self.state = source
+            raise
+
+    return _door(f"PlainDoor_{locking}", move)
+
+
+def naive() -> Saved:
+    """The plain loop most code starts with: ``save()``, then ``create()`` the log row.
+
+    The state is checked in memory only; ``save()`` writes the row whatever state it
+    holds, and outside a transaction the two statements commit apart: a failed log row
+    leaves the transition saved without it.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    log = _log()
+
+    def move(self: Any, name: str, source: str, target: str) -> None:
+        if self.state != source:
+            raise InvalidTransition(self.state)
         self.state = target
+        self.save()
+        log.objects.create(
+            content_type=ContentType.objects.get_for_model(self),
+            object_id=str(self.pk),
+            transition=name,
+            from_state=source,
+            to_state=target,
+        )
+
+    return _door("NaiveDoor", move)
+
+
+def _door(name: str, move: Any) -> Saved:
+    """A model with a plain ``state`` column whose ``go`` and ``back`` call ``move``."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import models
+
+    log = _log()
 
     def go(self: Any) -> None:
         move(self, "go", "a", "b")
@@ -210,8 +264,7 @@ def saved(locking: str) -> Saved:
         move(self, "back", "b", "a")
 
     model = django_setup.model(
-        f"PlainDoor_{locking}",
-        {"state": models.CharField(max_length=32, default="a"), "go": go, "back": back},
+        name, {"state": models.CharField(max_length=32, default="a"), "go": go, "back": back}
     )
 
     def rows(obj: Any) -> list[tuple[str, str, str]]:

@@ -32,6 +32,7 @@ DJANGO = True
 DJANGO_APPS = ("django_fsm_log",)
 # save() writes the state whatever the row holds (the last writer wins).
 LOCKING_MODES = ("none",)
+RESTORES = False  # the object keeps the target state after a rollback
 
 _made = 0
 

@@ -34,6 +34,7 @@ DJANGO = True
 DJANGO_APPS = ("django_xworkflows", "django_xworkflows.xworkflow_log")
 # save() writes every field whatever the row holds (the last writer wins).
 LOCKING_MODES = ("none",)
+RESTORES = False  # the object keeps the target state after a rollback
 
 _made = 0
 

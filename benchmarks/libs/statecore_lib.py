@@ -31,6 +31,7 @@ MODULE = "statecore"
 DJANGO = False
 DJANGO_APPS = ("statecore_django", "statecore_django.log")
 LOCKING_MODES = ("optimistic", "pessimistic", "none")  # the default first
+RESTORES = True
 
 
 def setup() -> None:

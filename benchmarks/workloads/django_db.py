@@ -6,11 +6,18 @@ crashed run left it, and dropped when the worker exits). `prepare` configures Dj
 it with the library's log application installed, before the library is loaded; a
 database that cannot be reached makes the library unavailable, with the reason.
 
-For each locking mode of the library, the library's object and a hand-written baseline
-object doing the same locking are checked (the state in memory and in the row, and the
-log rows, after a few transitions; a refused transition writes nothing), their SQL
-statements per transition are counted with ``CaptureQueriesContext`` (transaction
-control statements left out), and go/back rounds of both are timed in adjacent pairs.
+Each row runs three objects side by side, in one locking mode of the library and one way
+of calling (`CONTEXTS`: each transition in its own transaction, or inside a
+``transaction.atomic()`` block the caller opened): the library's, the hand-written
+baseline's with the same guarantees in that locking mode (``baseline.saved``), and the
+naive ``save()`` then ``create()`` loop (``baseline.naive``). Before timing, each is
+checked: the state in memory and in the row, and the log rows, after a few transitions;
+a refused transition writes nothing; a transition on an object whose row changed behind
+its back is refused exactly when the locking mode promises it; and, for the library and
+the baseline with the same guarantees, a log row that fails to insert leaves the row,
+the log and the object as they were. Their SQL statements per transition are counted
+with ``CaptureQueriesContext`` (transaction control statements left out), and go/back
+rounds of the three are timed in adjacent samples of process time.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ from __future__ import annotations
 import atexit
 import importlib
 import shutil
+import statistics
 import sys
 import tempfile
 from dataclasses import replace
 from typing import Any
 
-from harness import Op, Settings, check, time_pairs
+from harness import Op, Settings, check, median_interval, ratios, time_rotating
 from libs import LIBRARIES, Saved, django_setup
 
 POSTGRESQL = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -32,6 +40,10 @@ CHECKED = 5  # transitions driven by hand before timing: go, back, go, back, go
 COUNTED_ROUNDS = 3  # go/back rounds whose statements are counted
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 SAMPLE_SCALE = 3  # a W7 sample lasts this many in-memory samples: database calls are slow
+# How a transition is called: "own", each transition is its own transaction; "outer", each
+# runs inside a transaction.atomic() block its caller opened (a request under
+# ATOMIC_REQUESTS), so the transition's own atomic() is a savepoint.
+CONTEXTS = {"own": "own transaction", "outer": "in atomic()"}
 
 _created: set[Any] = set()
 
@@ -96,35 +108,98 @@ def _saved(library: Any, baseline: Any, settings: Settings) -> dict[str, Any]:
     _create_tables(apps.get_models())
     database = _database(connection)
     slower = replace(settings, sample_seconds=settings.sample_seconds * SAMPLE_SCALE)
-    modes = library.LOCKING_MODES
+    naive = baseline.naive()
+    _create_tables(naive.models)
+    if library.NAME == "statecore":
+        # The baselines log into a table of their own, the same as statecore's ready one.
+        _check_log_columns(naive.models[0], "statecore_log.TransitionLog")
     rows = []
-    for locking in modes:
-        lib, base = library.saved(locking), baseline.saved(locking)
-        _create_tables([*lib.models, *base.models])
-        lib_name = f"{library.NAME} ({locking})" if len(modes) > 1 else library.NAME
-        base_name = f"{baseline.NAME} ({locking})"
-        _check(base_name, base)
-        _check(lib_name, lib)
-        lib_obj, base_obj = lib.make(), base.make()
-        lib_sql = _statements(lib, lib_obj)
-        base_sql = _statements(base, base_obj)
-        paired = time_pairs(_round(lib, lib_obj), _round(base, base_obj), slower)
-        for name, subject, obj in ((lib_name, lib, lib_obj), (base_name, base, base_obj)):
-            _check_state(name, subject, obj, "a", "after timing")
-        row = paired.as_dict()
-        row.update(
-            library=lib_name,
-            locking=locking,
-            default_locking=locking == modes[0],
-            baseline_label=base_name,
-            database=database,
-            sql=len(lib_sql[0]) / lib_sql[1],
-            baseline_sql=len(base_sql[0]) / base_sql[1],
-            statements=lib_sql[0][: round(len(lib_sql[0]) / lib_sql[1])],
-            baseline_statements=base_sql[0][: round(len(base_sql[0]) / base_sql[1])],
-        )
-        rows.append(row)
+    for locking in library.LOCKING_MODES:
+        lib, same = library.saved(locking), baseline.saved(locking)
+        _create_tables([*lib.models, *same.models])
+        for context in CONTEXTS:
+            row = _row(library, locking, context, (lib, same, naive), slower)
+            rows.append({**row, "database": database})
     return {"rows": rows}
+
+
+def _row(
+    library: Any,
+    locking: str,
+    context: str,
+    subjects: tuple[Saved, Saved, Saved],
+    settings: Settings,
+) -> dict[str, Any]:
+    """Check, count and time the library, its same-guarantees baseline and the naive loop.
+
+    The rollback check runs on the baseline with the same guarantees, and on the library
+    when it says a failed transition leaves everything as it was (``RESTORES``).
+    """
+    name = library.NAME
+    how = CONTEXTS[context]
+    label = f"{name} ({locking}, {how})"
+    names = (label, f"baseline ({locking}, {how})", f"naive loop ({how})")
+    # The naive loop saves whatever the row holds: the guarantees of locking "none".
+    modes = (locking, locking, "none")
+    for who, subject, mode in zip(names, subjects, modes, strict=True):
+        _check(who, _within(subject, context))
+        _check_stale(who, _within(subject, context), refuses=mode != "none")
+    _check_rollback(names[1], subjects[1], context)
+    if library.RESTORES:
+        _check_rollback(names[0], subjects[0], context)
+    within = [_within(subject, context) for subject in subjects]
+    objects = [subject.make() for subject in within]
+    counted = [_statements(subject, obj) for subject, obj in zip(within, objects, strict=True)]
+    rotated = time_rotating(
+        [_round(subject, obj) for subject, obj in zip(within, objects, strict=True)], settings
+    )
+    for who, subject, obj in zip(names, within, objects, strict=True):
+        _check_state(who, subject, obj, "a", "after timing")
+    mine, same, naive = rotated.process
+    walls = [statistics.median(wall) for wall in rotated.wall]
+    versus_same, versus_naive = ratios(mine, same), ratios(mine, naive)
+    return {
+        "library": name,
+        "label": label,
+        "locking": locking,
+        "transaction": how,
+        "samples": {"library": mine, "baseline": same, "naive": naive},
+        "median": statistics.median(mine),
+        "baseline_median": statistics.median(same),
+        "naive_median": statistics.median(naive),
+        "ratio": statistics.median(versus_same),
+        "ratio_interval": median_interval(versus_same),
+        "naive_ratio": statistics.median(versus_naive),
+        # Wall-clock time per transition, the wait for each commit included.
+        "wall_median": walls[0],
+        "baseline_wall_median": walls[1],
+        "naive_wall_median": walls[2],
+        "sql": counted[0][1],
+        "baseline_sql": counted[1][1],
+        "naive_sql": counted[2][1],
+        "statements": counted[0][0],
+        "baseline_statements": counted[1][0],
+        "naive_statements": counted[2][0],
+    }
+
+
+def _within(subject: Saved, context: str) -> Saved:
+    """``subject`` called as ``context`` says: as is, or inside a caller's atomic() block."""
+    if context == "own":
+        return subject
+    from django.db import transaction
+
+    go, back = subject.go, subject.back
+
+    def go_within(obj: Any) -> None:
+        with transaction.atomic():
+            go(obj)
+
+    def back_within(obj: Any) -> None:
+        with transaction.atomic():
+            back(obj)
+
+    return subject._replace(go=go_within, back=back_within)
 
 
 def _database(connection: Any) -> str:
@@ -192,8 +267,106 @@ def _check(name: str, subject: Saved) -> None:
     check(found == expected, f"{name}: a refused 'go' changed the log rows to {found}")
 
 
-def _statements(subject: Saved, obj: Any) -> tuple[list[str], int]:
-    """The SQL statements of a few warm transitions, and how many transitions ran."""
+def _refused(call: Any, obj: Any) -> BaseException | None:
+    """Call ``call(obj)``; return what it raised, or None."""
+    try:
+        call(obj)
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _check_stale(name: str, subject: Saved, *, refuses: bool) -> None:
+    """Another process moves the row to 'b': 'go' from 'a' in memory is refused, or applied.
+
+    A locking mode that looks at the row (optimistic, pessimistic) refuses it and writes
+    nothing; one that does not (none, the naive loop) writes over it and logs it.
+    """
+    obj = subject.make()
+    type(obj)._base_manager.filter(pk=obj.pk).update(state="b")
+    refused = _refused(subject.go, obj) is not None
+    check(
+        refused == refuses,
+        f"{name}: 'go' on an object whose row another process moved to 'b' was "
+        f"{'refused' if refused else 'applied'}, expected it to be "
+        f"{'refused' if refuses else 'applied'}",
+    )
+    in_memory, stored = subject.state(obj), _stored(obj)
+    check(
+        in_memory == ("a" if refuses else "b") and stored == "b",
+        f"{name}: after 'go' on a moved row, the state is {in_memory!r} in memory and "
+        f"{stored!r} in the database, expected {'a' if refuses else 'b'!r} and 'b'",
+    )
+    found = subject.log(obj)
+    expected = [] if refuses else [("go", "a", "b")]
+    check(
+        found == expected, f"{name}: 'go' on a moved row left log rows {found}, expected {expected}"
+    )
+
+
+def _check_rollback(name: str, subject: Saved, context: str) -> None:
+    """The log row's INSERT fails: the row, the log and the object stay as they were.
+
+    In context "outer" the caller catches the error and its transaction goes on and
+    commits: the transition's savepoint alone must undo it. The object then makes the
+    same transition normally.
+    """
+    from django.db import DatabaseError, connection, transaction
+
+    def fail_insert(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise DatabaseError("the log row could not be inserted (a check of the benchmark)")
+        return execute(sql, params, many, context)
+
+    obj = subject.make()
+    with connection.execute_wrapper(fail_insert):
+        if context == "own":
+            error = _refused(subject.go, obj)
+        else:
+            with transaction.atomic():
+                error = _refused(subject.go, obj)
+    check(error is not None, f"{name}: 'go' whose log row could not be inserted did not fail")
+    when = "after 'go' whose log row could not be inserted"
+    _check_state(name, subject, obj, "a", when)
+    found = subject.log(obj)
+    check(found == [], f"{name}: {when}, the log rows are {found}, expected none")
+    _within(subject, context).go(obj)
+    _check_state(name, subject, obj, "b", f"{when}, then a 'go' that could")
+    found = subject.log(obj)
+    check(
+        found == [("go", "a", "b")],
+        f"{name}: {when}, then a 'go' that could, the log rows are {found}",
+    )
+
+
+def _check_log_columns(log: Any, label: str) -> None:
+    """The baseline's log table has the columns and indexes of the library's ``label``."""
+    from django.apps import apps
+
+    def shape(model: Any) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]]:
+        columns = sorted(
+            (
+                field.column,
+                field.get_internal_type(),
+                field.null,
+                field.db_index,
+                getattr(field, "max_length", None),
+                field.related_model._meta.label if field.related_model else None,
+            )
+            for field in model._meta.concrete_fields
+        )
+        indexes = sorted(tuple(index.fields) for index in model._meta.indexes)
+        return columns, indexes
+
+    mine, theirs = shape(log), shape(apps.get_model(label))
+    check(
+        mine == theirs,
+        f"the baseline's log table {log._meta.label} differs from {label}: {mine} != {theirs}",
+    )
+
+
+def _statements(subject: Saved, obj: Any) -> tuple[list[str], float]:
+    """The SQL statements of one warm go/back round, and the statements per transition."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -208,7 +381,8 @@ def _statements(subject: Saved, obj: Any) -> tuple[list[str], int]:
         for query in captured.captured_queries
         if not query["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
     ]
-    return statements, 2 * COUNTED_ROUNDS
+    per_transition = len(statements) / (2 * COUNTED_ROUNDS)
+    return statements[: round(2 * per_transition)], per_transition
 
 
 def _round(subject: Saved, obj: Any) -> Op:
