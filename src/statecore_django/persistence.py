@@ -114,11 +114,74 @@ def snapshot_values(instance: Any) -> dict[str, Any]:
     """Copy the object's ``__dict__`` without ``_state``, mutable column values deep-copied."""
     values = instance.__dict__.copy()
     del values["_state"]
-    for field in instance._meta.concrete_fields:
-        value = values.get(field.attname)
+    for attname in _mutable_columns(type(instance)):
+        value = values.get(attname)
         if isinstance(value, MUTABLE):
-            values[field.attname] = copy.deepcopy(value)
+            values[attname] = copy.deepcopy(value)
     return values
+
+
+#: Django's column types whose values are never changed in place (str, numbers, dates...).
+_SCALAR_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "DurationField",
+        "EmailField",
+        "FileField",
+        "FilePathField",
+        "FloatField",
+        "ForeignKey",
+        "GenericIPAddressField",
+        "ImageField",
+        "IntegerField",
+        "IPAddressField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+        "TimeField",
+        "URLField",
+        "UUIDField",
+    }
+)
+
+
+def _mutable_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The attnames of ``model`` whose values a program could change in place.
+
+    JSON, arrays, hstore and any column type Django does not define as a plain scalar:
+    only their values are deep-copied for a snapshot.
+    """
+    found = _MUTABLE_COLUMNS.get(model)
+    if found is None:
+        found = _MUTABLE_COLUMNS[model] = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.get_internal_type() not in _SCALAR_TYPES
+            or type(field).__module__.split(".")[0] != "django"
+            and not isinstance(field, _state_field_types())
+        )
+    return found
+
+
+def _state_field_types() -> tuple[type, ...]:
+    from .fields import StateFieldMixin
+
+    return (StateFieldMixin,)
+
+
+_MUTABLE_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {}
 
 
 def copied(value: Any) -> Any:

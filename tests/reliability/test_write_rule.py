@@ -26,7 +26,9 @@ def test_on_error_never_overwrites_a_transition_committed_after_the_rollback(
     runs; A's on_error UPDATE is conditional on 'placed' and matches nothing.
     """
     model = MIXED[mode]
-    item = model.objects.create(stage="placed")
+    item = model.objects.create()
+    item.place(0)
+    ledger.commit(item, "place", "draft", "placed")
     inside, done = CONTEXT.Event(), CONTEXT.Event()
     reports = run(
         worker.on_error_race,
