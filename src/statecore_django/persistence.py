@@ -169,8 +169,10 @@ def _mutable_columns(model: type[models.Model]) -> tuple[str, ...]:
             field.attname
             for field in model._meta.concrete_fields
             if field.get_internal_type() not in _SCALAR_TYPES
-            or type(field).__module__.split(".")[0] != "django"
-            and not isinstance(field, _state_field_types())
+            or (
+                type(field).__module__.split(".")[0] != "django"
+                and not isinstance(field, _state_field_types())
+            )
         )
     return found
 
