@@ -276,6 +276,8 @@ def _lock_waiters() -> int:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Statistics views keep one snapshot per transaction: drop it to see now.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND wait_event_type = 'Lock'"
