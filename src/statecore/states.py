@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
+    from .transitions import Transition
     from .workflow import Workflow
 
 __all__ = ["State", "StateList", "StateWrapper"]
@@ -120,7 +121,7 @@ class StateList:
         return tuple(self._states)
 
 
-class TransitionNames(tuple):  # type: ignore[type-arg]
+class TransitionNames(tuple["Transition", ...]):
     """A tuple of transitions that can also be called, returning itself.
 
     ``obj.state.transitions`` (xworkflows) and ``obj.state.transitions()`` both work.
@@ -182,9 +183,12 @@ class StateWrapper:
                 return wanted == self.state.name
         msg = f"{type(self).__name__!r} object has no attribute {name!r}"
         if name.startswith("is_"):
+            from .workflow import did_you_mean
+
+            names = self.workflow.states.names()
             msg = (
-                f"{self.workflow.__qualname__} has no state {name[3:]!r}; "
-                f"states: {', '.join(self.workflow.states.names())}"
+                f"{self.workflow.__qualname__} has no state {name[3:]!r}"
+                f"{did_you_mean(name[3:], names)}; states: {', '.join(names)}"
             )
         raise AttributeError(msg)
 

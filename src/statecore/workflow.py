@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
 
-from .errors import InvalidStateError, WorkflowDefinitionError
+from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
 from .states import State, StateList, StateWrapper, is_valid_name
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
@@ -152,6 +152,65 @@ class Workflow:
             return bool(permission(instance, user))
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
+
+    # -- typed lookups ----------------------------------------------------------------
+
+    @classmethod
+    def get_state(cls, name: str) -> State:
+        """Return the state named ``name``, as ``OrderFlow.states[name]`` does.
+
+        For a type checker, ``OrderFlow.states`` is what the class body assigned (a tuple
+        of pairs, an enum); this lookup is typed, and its result is a `State`.
+
+        Args:
+            name: the state's name.
+
+        Returns:
+            The state.
+
+        Raises:
+            InvalidStateError: the workflow has no state of that name.
+
+        .. versionadded:: 0.1
+        """
+        states = cls.states
+        names = states.names() if isinstance(states, StateList) else ()
+        if name in names:
+            return states[name]  # type: ignore[no-any-return]
+        msg = (
+            f"{cls.__qualname__} has no state {name!r}{did_you_mean(name, names)}; "
+            f"states: {', '.join(names) or 'none'}"
+        )
+        raise InvalidStateError(msg, value=name, workflow=cls, field=None)
+
+    @classmethod
+    def get_transition(cls, name: str) -> Transition:
+        """Return the transition named ``name``, as ``OrderFlow.transitions[name]`` does.
+
+        For a type checker, ``OrderFlow.transitions`` is what the class body assigned;
+        this lookup is typed, and its result is a `Transition`.
+
+        Args:
+            name: the transition's name.
+
+        Returns:
+            The transition (its definition; `statecore.get_transition` binds one to
+            an object).
+
+        Raises:
+            UnknownTransitionError: the workflow has no transition of that name.
+
+        .. versionadded:: 0.1
+        """
+        transitions = cls.transitions
+        names = transitions.names() if isinstance(transitions, TransitionList) else ()
+        if name in names:
+            return transitions[name]  # type: ignore[no-any-return]
+        msg = (
+            f"{cls.__qualname__} has no transition {name!r}{did_you_mean(name, names)}; "
+            f"transitions: {', '.join(names) or 'none'}"
+        )
+        raise UnknownTransitionError(msg, name=str(name), workflow=cls)
 
     # -- state values -----------------------------------------------------------------
 
