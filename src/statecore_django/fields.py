@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -37,7 +38,24 @@ from .persistence import reloading
 from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
 if TYPE_CHECKING:
-    pass
+    from typing import TypeAlias
+
+    # For type checkers, each state field is a Django field whose instance attribute reads
+    # as a state wrapper (django-stubs types fields as ``Field[<set type>, <get type>]``).
+    # Django's field classes cannot be subscripted at run time, hence the aliases. Each
+    # field also declares what may be assigned: the mixin's Field comes first in the MRO.
+    _StateValue: TypeAlias = str | statecore.State | statecore.StateWrapper | enum.Enum
+    _FieldBase: TypeAlias = models.Field[Any, statecore.StateWrapper]
+    _CharFieldBase: TypeAlias = models.CharField[_StateValue, statecore.StateWrapper]
+    _IntegerFieldBase: TypeAlias = models.IntegerField[_StateValue | int, statecore.StateWrapper]
+    _ForeignKeyBase: TypeAlias = models.ForeignKey[
+        _StateValue | models.Model, statecore.StateWrapper
+    ]
+else:
+    _FieldBase = object
+    _CharFieldBase = models.CharField
+    _IntegerFieldBase = models.IntegerField
+    _ForeignKeyBase = models.ForeignKey
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -85,13 +103,14 @@ def import_workflow(workflow: type[statecore.Workflow] | str) -> type[statecore.
         if isinstance(workflow, str):
             msg = f"cannot import workflow {workflow!r}; give its full dotted path"
             raise ImportError(msg)
-    if not (isinstance(workflow, type) and issubclass(workflow, statecore.Workflow)):
-        msg = f"a state field needs a statecore.Workflow subclass, got {workflow!r}"
+    found: object = workflow  # untyped callers may pass anything
+    if not (isinstance(found, type) and issubclass(found, statecore.Workflow)):
+        msg = f"a state field needs a statecore.Workflow subclass, got {found!r}"
         raise TypeError(msg)
-    if not isinstance(workflow.__dict__.get("_wrappers"), dict) or not workflow.states:
-        msg = f"{workflow.__qualname__} defines no states; a state field needs a complete workflow"
+    if not isinstance(found.__dict__.get("_wrappers"), dict) or not found.states:
+        msg = f"{found.__qualname__} defines no states; a state field needs a complete workflow"
         raise TypeError(msg)
-    return workflow
+    return found
 
 
 def workflow_path(workflow: type[statecore.Workflow]) -> str:
@@ -148,7 +167,7 @@ class StateFieldDescriptor(StateDescriptor):
         return type(self.workflow).initial_state.name  # type: ignore[no-any-return]
 
 
-class StateFieldMixin:
+class StateFieldMixin(_FieldBase):
     """What the state fields share: the workflow, conversions, descriptor and deconstruct."""
 
     workflow: statecore.Workflow
@@ -166,15 +185,18 @@ class StateFieldMixin:
         """
         self.protected = protected
         self.workflow_error: Exception | None = None
+        workflow_class: type[statecore.Workflow] | None = None
         try:
-            self.workflow_class = import_workflow(workflow) if workflow is not None else None  # type: ignore[assignment]
+            workflow_class = import_workflow(workflow) if workflow is not None else None
         except ImportError as exc:
-            self.workflow_class = None  # type: ignore[assignment]
             self.workflow_error = exc
-        if self.workflow_class is None:
-            self.workflow = None  # type: ignore[assignment]
+        if workflow_class is None:
+            # Typed as always set: only a migration's historical model has no workflow.
+            self.workflow_class = None  # type: ignore[assignment]
+            self.workflow = None
             return False
-        self.workflow = self.workflow_class(protected=protected)
+        self.workflow_class = workflow_class
+        self.workflow = workflow_class(protected=protected)
         return True
 
     @property
@@ -192,10 +214,12 @@ class StateFieldMixin:
             return value.name
         return self.workflow_class.state_name(value, field=getattr(self, "name", None))
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
         """Add the field to ``cls`` and put the state descriptor on it."""
         self.refuse_detached(cls, name)
-        super().contribute_to_class(cls, name, **kwargs)  # type: ignore[misc]
+        super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
         if not self.detached:
             self.install_descriptor(cls, self.attname)
 
@@ -211,9 +235,9 @@ class StateFieldMixin:
         )
         raise TypeError(msg)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         """Return the field for migrations: plain data, no workflow, no derived choices."""
-        name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        name, path, args, kwargs = super().deconstruct()
         if not self.detached:
             for option in self._derived:
                 kwargs.pop(option, None)
@@ -227,14 +251,14 @@ class StateFieldMixin:
         """
         if self.protected and not self.detached:
             kwargs.setdefault("disabled", True)
-        return super().formfield(**kwargs)  # type: ignore[misc]
+        return super().formfield(**kwargs)
 
     def install_descriptor(self, cls: type[models.Model], name: str) -> None:
         """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
         setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
 
 
-class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
+class StateField(StateFieldMixin, _CharFieldBase):
     """A ``CharField`` holding the name of a workflow state.
 
     Args:
@@ -304,8 +328,12 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
         """Return the state name (for serializers)."""
         return str(self.value_from_object(obj))
 
+    if TYPE_CHECKING:
 
-class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[misc]
+        def __set__(self, instance: Any, value: _StateValue) -> None: ...
+
+
+class IntegerStateField(StateFieldMixin, _IntegerFieldBase):
     """An ``IntegerField`` holding the value of a workflow state with integer values.
 
     Every state must declare an integer ``value`` (e.g. a workflow whose ``states`` is
@@ -377,8 +405,12 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
         """Return the state's integer value (for forms and serializers)."""
         return self.to_python(getattr(obj, self.attname))
 
+    if TYPE_CHECKING:
 
-class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[misc]
+        def __set__(self, instance: Any, value: _StateValue | int) -> None: ...
+
+
+class ForeignKeyStateField(StateFieldMixin, _ForeignKeyBase):
     """A foreign key to a table whose rows are the states, keyed by state name.
 
     The related model holds one row per state, with the state name as its primary key
@@ -413,14 +445,16 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         kwargs.setdefault("related_name", "+")
         super().__init__(to, on_delete=on_delete, **kwargs)
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
         """Add the field to ``cls`` and put the state descriptor at its name.
 
         Unlike the other state fields, the descriptor goes at the field's name (the
         foreign key's own descriptor is replaced), not at ``<name>_id``.
         """
         self.refuse_detached(cls, name)
-        models.ForeignKey.contribute_to_class(self, cls, name, **kwargs)
+        models.ForeignKey.contribute_to_class(self, cls, name, private_only=private_only, **kwargs)
         if self.detached:
             return
         state = StateFieldDescriptor(self, name, self.attname)
@@ -438,6 +472,10 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         if isinstance(value, models.Model):
             value = getattr(value, self.target_field.attname)
         return super().state_name(value)
+
+    if TYPE_CHECKING:
+
+        def __set__(self, instance: Any, value: _StateValue | models.Model) -> None: ...
 
 
 class _StateColumnDescriptor(ForeignKeyDeferredAttribute):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 
 from statecore_django.models import GenericTransitionLog
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 __all__ = ["TransitionLog"]
 
@@ -24,7 +27,7 @@ class TransitionLog(GenericTransitionLog):
 
     EXTRA_LOG_ATTRIBUTES = (("user", "user", None), ("reason", "reason", ""))
 
-    user = models.ForeignKey(
+    user: models.ForeignKey[AbstractBaseUser | None, AbstractBaseUser | None] = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
@@ -32,7 +35,7 @@ class TransitionLog(GenericTransitionLog):
         related_name="+",
         verbose_name="user",
     )
-    reason = models.TextField("reason", blank=True, default="")
+    reason: models.TextField[str, str] = models.TextField("reason", blank=True, default="")
 
     @classmethod
     def extra_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
