@@ -213,12 +213,28 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=MAIN_PYTHON)
 def typing(session: nox.Session) -> None:
-    """mypy --strict on the core, and the public typing checks in tests/typing."""
-    session.install("-e", ".", *_groups("typing"))
-    session.run("mypy", "--strict", "src/statecore")
+    """mypy --strict on the core and the Django adapter, and the public typing checks.
+
+    tests/typing holds code written as a user writes it, type-checked and never run:
+    mypy --strict checks it with django-stubs both without and with the django-stubs
+    plugin (tests/typing/django_project/mypy.ini), and pyright in strict mode
+    (``[tool.pyright]``).
+    """
+    session.install("-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("typing"))
+    session.run("mypy", "--strict", "--python-version", "3.10", "src/statecore")
+    session.run("mypy", "--strict", "src/statecore", "src/statecore_django")
     if _missing(session, "tests/typing"):
         return
-    session.run("mypy", "tests/typing")
+    session.run("mypy", "--strict", "tests/typing")
+    project = "tests/typing/django_project"
+    session.run(
+        "mypy",
+        "--config-file",
+        f"{project}/mypy.ini",
+        project,
+        env={"PYTHONPATH": str(ROOT / project)},
+    )
+    session.run("pyright", env={"PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"})
 
 
 @nox.session(python=MAIN_PYTHON)
