@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import attrs
 
 from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
-from .states import State, StateList, StateWrapper, is_valid_name
+from .states import State, StateList, StateNameT, StateWrapper, is_valid_name
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 
 if TYPE_CHECKING:
@@ -33,7 +43,7 @@ def did_you_mean(name: object, candidates: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-class Workflow:
+class Workflow(Generic[StateNameT]):
     """A workflow: its states, its transitions and its initial state.
 
     Subclass it and set ``states``, ``transitions`` and ``initial_state``; the class
@@ -51,6 +61,12 @@ class Workflow:
             states = (("draft", "Draft"), ("placed", "Placed"))
             transitions = (("place", "draft", "placed"),)
             initial_state = "draft"
+
+    For type checkers, a workflow may list its state names as a type parameter,
+    ``class OrderFlow(Workflow[Literal["draft", "placed"]])``: the state then reads as a
+    ``StateWrapper[Literal["draft", "placed"]]`` whose ``name`` is one of them, and
+    `get_state` takes only those names. The list must name exactly the states (checked
+    when the class is created); a subclass that adds states lists them again.
 
     Args:
         protected: refuse direct assignment to the state attribute once it is set;
@@ -89,12 +105,12 @@ class Workflow:
         @overload
         def __get__(self, instance: None, owner: type) -> StateDescriptor: ...
         @overload
-        def __get__(self, instance: WorkflowEnabled, owner: type) -> StateWrapper: ...
+        def __get__(self, instance: WorkflowEnabled, owner: type) -> StateWrapper[StateNameT]: ...
         @overload
         def __get__(self, instance: object, owner: type) -> Self: ...
         def __get__(
             self, instance: object, owner: type
-        ) -> StateDescriptor | StateWrapper | Self: ...
+        ) -> StateDescriptor | StateWrapper[StateNameT] | Self: ...
         def __set__(self, instance: object, value: object) -> None: ...
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -156,11 +172,13 @@ class Workflow:
     # -- typed lookups ----------------------------------------------------------------
 
     @classmethod
-    def get_state(cls, name: str) -> State:
+    def get_state(cls, name: StateNameT) -> State:  # type: ignore[misc]
         """Return the state named ``name``, as ``OrderFlow.states[name]`` does.
 
         For a type checker, ``OrderFlow.states`` is what the class body assigned (a tuple
-        of pairs, an enum); this lookup is typed, and its result is a `State`.
+        of pairs, an enum); this lookup is typed, and its result is a `State`. When the
+        workflow lists its state names (``Workflow[Literal[...]]``), type checkers accept
+        only those.
 
         Args:
             name: the state's name.
@@ -428,6 +446,9 @@ def _compile(cls: type[Workflow]) -> None:
     for name in sorted(name_clash):
         problems.append(f"{name!r} is both a state and a transition; rename one of them")
 
+    if states:
+        _check_declared_names(cls, states, problems)
+
     if problems:
         raise WorkflowDefinitionError(cls, problems)
 
@@ -435,6 +456,48 @@ def _compile(cls: type[Workflow]) -> None:
     cls.transitions = TransitionList(resolved)
     cls.initial_state = states[initial]
     cls._wrappers = {name: StateWrapper(state, cls) for name, state in states.items()}
+
+
+def _declared_names(cls: type[Workflow]) -> tuple[object, ...] | None:
+    """The state names the class (or its nearest base that says) lists as a type parameter.
+
+    ``class OrderFlow(Workflow[Literal["draft", "paid"]])`` lists ``draft`` and ``paid``;
+    None when no class lists names (no parameter, or one that is not a ``Literal``).
+    """
+    for klass in cls.__mro__:
+        for base in klass.__dict__.get("__orig_bases__", ()):
+            origin = get_origin(base)
+            if not (isinstance(origin, type) and issubclass(origin, Workflow)):
+                continue
+            (parameter,) = get_args(base) or (None,)
+            if get_origin(parameter) is Literal or repr(get_origin(parameter)).endswith(
+                ".Literal"  # typing_extensions.Literal on Python 3.10.0
+            ):
+                return get_args(parameter)
+            return None
+    return None
+
+
+def _check_declared_names(
+    cls: type[Workflow], states: dict[str, State], problems: list[str]
+) -> None:
+    """Report a ``Workflow[Literal[...]]`` that does not list exactly the states."""
+    declared = _declared_names(cls)
+    if declared is None:
+        return
+    for name in declared:
+        if not isinstance(name, str) or name not in states:
+            problems.append(
+                f"the type parameter Literal[...] names {name!r}, which is not a state"
+                f"{did_you_mean(name, states)}; states: {', '.join(states)}"
+            )
+    missing = [name for name in states if name not in declared]
+    if missing:
+        problems.append(
+            f"the type parameter Literal[...] leaves out "
+            f"state{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; list "
+            f"every state name there (a subclass that adds states lists them all again)"
+        )
 
 
 def _final_names(spec: object, problems: list[str]) -> list[str]:

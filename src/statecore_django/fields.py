@@ -32,6 +32,7 @@ from django.db.models.signals import class_prepared
 
 import statecore
 from statecore.binding import StateDescriptor, bind, state_descriptors
+from statecore.states import StateNameT
 
 from . import persistence
 from .persistence import reloading
@@ -40,22 +41,44 @@ from .wrappers import TransactionalImplementationWrapper, install_django_behavio
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    # For type checkers, each state field is a Django field whose instance attribute reads
-    # as a state wrapper (django-stubs types fields as ``Field[<set type>, <get type>]``).
-    # Django's field classes cannot be subscripted at run time, hence the aliases. Each
-    # field also declares what may be assigned: the mixin's Field comes first in the MRO.
+    from typing_extensions import TypeVar
+
+    # For type checkers the state fields are Django fields, generic as django-stubs types
+    # them, ``Field[<what may be assigned>, <what reading gives>]``; ``__init__`` binds
+    # the second to the state wrapper of the workflow's state names. Django's field
+    # classes cannot be subscripted at run time: there ``_CharFieldBase[...]`` is
+    # ``models.CharField`` itself.
     _StateValue: TypeAlias = str | statecore.State | statecore.StateWrapper | enum.Enum
-    _FieldBase: TypeAlias = models.Field[Any, statecore.StateWrapper]
-    _CharFieldBase: TypeAlias = models.CharField[_StateValue, statecore.StateWrapper]
-    _IntegerFieldBase: TypeAlias = models.IntegerField[_StateValue | int, statecore.StateWrapper]
-    _ForeignKeyBase: TypeAlias = models.ForeignKey[
-        _StateValue | models.Model, statecore.StateWrapper
-    ]
-else:
-    _FieldBase = object
+    _SetT = TypeVar("_SetT", contravariant=True, default=_StateValue)
+    _IntSetT = TypeVar("_IntSetT", contravariant=True, default=_StateValue | int)
+    _KeySetT = TypeVar("_KeySetT", contravariant=True, default=_StateValue | models.Model)
+    _GetT = TypeVar("_GetT", covariant=True, default=statecore.StateWrapper)
+    _FieldBase = models.Field
     _CharFieldBase = models.CharField
     _IntegerFieldBase = models.IntegerField
     _ForeignKeyBase = models.ForeignKey
+else:
+    from typing import TypeVar
+
+    class _Unsubscripted:
+        """``Base[...]`` is ``Base`` at run time: Django's field classes are not generic."""
+
+        __slots__ = ("base",)
+
+        def __init__(self, base: type) -> None:
+            self.base = base
+
+        def __getitem__(self, parameters: object) -> type:
+            return self.base
+
+    _SetT = TypeVar("_SetT")
+    _IntSetT = TypeVar("_IntSetT")
+    _KeySetT = TypeVar("_KeySetT")
+    _GetT = TypeVar("_GetT")
+    _FieldBase = _Unsubscripted(object)
+    _CharFieldBase = _Unsubscripted(models.CharField)
+    _IntegerFieldBase = _Unsubscripted(models.IntegerField)
+    _ForeignKeyBase = _Unsubscripted(models.ForeignKey)
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -137,7 +160,7 @@ class StateFieldDescriptor(StateDescriptor):
 
     __slots__ = ("field",)
 
-    def __init__(self, field: StateFieldMixin, name: str, key: str) -> None:
+    def __init__(self, field: StateFieldMixin[Any, Any], name: str, key: str) -> None:
         """Bind ``field``'s workflow to attribute ``name``, stored at ``__dict__[key]``."""
         super().__init__(field.workflow, name, key)
         self.field = field
@@ -167,7 +190,7 @@ class StateFieldDescriptor(StateDescriptor):
         return type(self.workflow).initial_state.name  # type: ignore[no-any-return]
 
 
-class StateFieldMixin(_FieldBase):
+class StateFieldMixin(_FieldBase[_SetT, _GetT]):
     """What the state fields share: the workflow, conversions, descriptor and deconstruct."""
 
     workflow: statecore.Workflow
@@ -211,7 +234,7 @@ class StateFieldMixin(_FieldBase):
             and not value.known
             and value.workflow is self.workflow_class
         ):
-            return value.name
+            return value.state.name
         return self.workflow_class.state_name(value, field=getattr(self, "name", None))
 
     def contribute_to_class(
@@ -258,7 +281,13 @@ class StateFieldMixin(_FieldBase):
         setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
 
 
-class StateField(StateFieldMixin, _CharFieldBase):
+if TYPE_CHECKING:
+    _Mixin = StateFieldMixin
+else:
+    _Mixin = _Unsubscripted(StateFieldMixin)
+
+
+class StateField(_Mixin[_SetT, _GetT], _CharFieldBase[_SetT, _GetT]):
     """A ``CharField`` holding the name of a workflow state.
 
     Args:
@@ -281,8 +310,8 @@ class StateField(StateFieldMixin, _CharFieldBase):
     description = "Workflow state"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: StateField[_StateValue, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -328,12 +357,8 @@ class StateField(StateFieldMixin, _CharFieldBase):
         """Return the state name (for serializers)."""
         return str(self.value_from_object(obj))
 
-    if TYPE_CHECKING:
 
-        def __set__(self, instance: Any, value: _StateValue) -> None: ...
-
-
-class IntegerStateField(StateFieldMixin, _IntegerFieldBase):
+class IntegerStateField(_Mixin[_IntSetT, _GetT], _IntegerFieldBase[_IntSetT, _GetT]):
     """An ``IntegerField`` holding the value of a workflow state with integer values.
 
     Every state must declare an integer ``value`` (e.g. a workflow whose ``states`` is
@@ -351,8 +376,8 @@ class IntegerStateField(StateFieldMixin, _IntegerFieldBase):
     description = "Workflow state (integer)"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: IntegerStateField[_StateValue | int, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -405,12 +430,8 @@ class IntegerStateField(StateFieldMixin, _IntegerFieldBase):
         """Return the state's integer value (for forms and serializers)."""
         return self.to_python(getattr(obj, self.attname))
 
-    if TYPE_CHECKING:
 
-        def __set__(self, instance: Any, value: _StateValue | int) -> None: ...
-
-
-class ForeignKeyStateField(StateFieldMixin, _ForeignKeyBase):
+class ForeignKeyStateField(_Mixin[_KeySetT, _GetT], _ForeignKeyBase[_KeySetT, _GetT]):
     """A foreign key to a table whose rows are the states, keyed by state name.
 
     The related model holds one row per state, with the state name as its primary key
@@ -431,8 +452,8 @@ class ForeignKeyStateField(StateFieldMixin, _ForeignKeyBase):
     description = "Workflow state (foreign key)"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: ForeignKeyStateField[_StateValue | models.Model, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         to: Any = None,
         protected: bool = False,
         on_delete: Any = models.PROTECT,
@@ -473,10 +494,6 @@ class ForeignKeyStateField(StateFieldMixin, _ForeignKeyBase):
             value = getattr(value, self.target_field.attname)
         return super().state_name(value)
 
-    if TYPE_CHECKING:
-
-        def __set__(self, instance: Any, value: _StateValue | models.Model) -> None: ...
-
 
 class _StateColumnDescriptor(ForeignKeyDeferredAttribute):
     """The ``<name>_id`` attribute of a `ForeignKeyStateField`: set through the state's rules.
@@ -485,7 +502,7 @@ class _StateColumnDescriptor(ForeignKeyDeferredAttribute):
     assigning the field's own attribute.
     """
 
-    def __init__(self, field: ForeignKeyStateField, state: StateFieldDescriptor) -> None:
+    def __init__(self, field: ForeignKeyStateField[Any, Any], state: StateFieldDescriptor) -> None:
         super().__init__(field)
         self.state = state
 

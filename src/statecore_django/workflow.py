@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.signals import setting_changed
 
 import statecore
+from statecore.states import StateNameT
 
 from . import conf
 from .wrappers import TransactionalImplementationWrapper
@@ -32,10 +33,11 @@ def _forget_log_models(**kwargs: Any) -> None:
 setting_changed.connect(_forget_log_models, dispatch_uid="statecore_django.log_models")
 
 
-class Workflow(statecore.Workflow):
+class Workflow(statecore.Workflow[StateNameT]):
     """Base class of workflows stored in a Django model field.
 
-    Subclass it exactly like `statecore.Workflow`; on top, every transition runs in a
+    Subclass it exactly like `statecore.Workflow` (also to list the state names for type
+    checkers, ``Workflow[Literal["draft", "paid"]]``); on top, every transition runs in a
     database transaction, saves the object and writes a log row (see
     `TransactionalImplementationWrapper`).
 

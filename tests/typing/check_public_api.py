@@ -7,7 +7,7 @@ report the ignore as unused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from typing_extensions import assert_type
 
@@ -114,3 +114,27 @@ for leaving in order.state.transitions():
 # assigns; for pyright, Any).
 assert_type(OrderFlow.get_state("paid"), statecore.State)
 assert_type(OrderFlow.get_transition("pay"), statecore.Transition)
+
+
+# A workflow that lists its state names: the state's name is one of them, misspelt names
+# are errors, and its wrapper is still a StateWrapper.
+class DoorFlow(statecore.Workflow[Literal["open", "closed"]]):
+    states = ("open", "closed")
+    transitions = (("close", "open", "closed"),)
+    initial_state = "open"
+
+
+class Door(statecore.WorkflowEnabled):
+    state = DoorFlow()
+
+
+door = Door()
+assert_type(door.state, statecore.StateWrapper[Literal["open", "closed"]])
+assert_type(door.state.name, Literal["open", "closed"])
+any_state: statecore.StateWrapper = door.state
+any_flow: type[statecore.Workflow] = DoorFlow
+DoorFlow.get_state("opne")  # type: ignore[arg-type]
+_ = door.state.name == "opne"  # type: ignore[comparison-overlap]
+# The others take any name.
+assert_type(order.state.name, str)
+OrderFlow.get_state("anything")

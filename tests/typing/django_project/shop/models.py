@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db import models
 
@@ -70,3 +70,21 @@ class Order(models.Model):
     @statecore.after_transition("pay")
     def notify(self, result: str, card: str) -> None:
         pass
+
+
+# A workflow that lists its state names for type checkers (checked against its states
+# when the class is created).
+class TicketFlow(statecore_django.Workflow[Literal["open", "closed"]]):
+    states = (("open", "Open"), ("closed", "Closed"))
+    transitions = (("close", "open", "closed"), ("reopen", "closed", "open"))
+    initial_state = "open"
+
+
+class Ticket(models.Model):
+    state = statecore_django.StateField(TicketFlow)
+
+    class Meta:
+        app_label = "shop"
+
+    @statecore.transition()
+    def close(self, *, reason: str = "") -> None: ...

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import User
-from typing_extensions import assert_type
+from typing_extensions import assert_never, assert_type
 
 import statecore
 from statecore_django.fields import IntegerStateField, StateField
 
-from .models import Order, OrderFlow
+from .models import Order, OrderFlow, Ticket, TicketFlow
 
 
 def read_state(order: Order) -> None:
@@ -71,3 +71,25 @@ def queries() -> None:
     order = Order.objects.get(pk=1)
     assert_type(order.state, statecore.StateWrapper)
     Order.objects.filter(state="paid")
+
+
+def named_states(ticket: Ticket) -> str:
+    # A workflow that lists its state names: the name is one of them.
+    assert_type(ticket.state, statecore.StateWrapper[Literal["open", "closed"]])
+    assert_type(ticket.state.name, Literal["open", "closed"])
+    field: StateField[Any, statecore.StateWrapper[Literal["open", "closed"]]]
+    field = Ticket.state.field
+    assert_type(TicketFlow.get_state("closed"), statecore.State)
+    # Misspelt names are errors.
+    TicketFlow.get_state("clsoed")  # type: ignore[arg-type]
+    _ = ticket.state.name == "clsoed"  # type: ignore[comparison-overlap]
+    # Such a wrapper is still a StateWrapper.
+    read: statecore.StateWrapper = ticket.state
+    ticket.close(reason="done")
+    # Every state handled, as the checkers can tell.
+    name = ticket.state.name
+    if name == "open":
+        return read.title
+    if name == "closed":
+        return field.name
+    assert_never(name)
