@@ -9,6 +9,7 @@ closing count for the whole suite.
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import shutil
@@ -133,6 +134,22 @@ def _md_docs() -> list[str]:
     return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.md"))
 
 
+#: Documentation pages whose examples must type-check as a user's module.
+TYPED_PAGES = ("docs/getting-started.md", "docs/typing.md")
+
+
+def _page_as_module(page: str) -> str:
+    """Write the examples of a documentation page as one module, for the type checkers."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    code = "".join(example.source for example in doctest.DocTestParser().get_examples(text))
+    target = ARTIFACTS / "typing" / f"doc_{Path(page).stem.replace('-', '_')}.py"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A doctest shows values as bare expressions: pyright must not call them unused.
+    header = "# pyright: strict, reportUnusedExpression=false\n"
+    target.write_text(header + code, encoding="utf-8")
+    return str(target)
+
+
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Core tests (no Django) plus the executable examples in docs/ and README.md."""
@@ -143,8 +160,9 @@ def tests(session: nox.Session) -> None:
         "--ignore=tests/reliability",
         "--ignore=tests/browser",
         "docs/",
-        # docs/django.md needs Django; the docs session runs it.
+        # docs/django.md and docs/typing.md need Django; the docs session runs them.
         "--ignore=docs/django.md",
+        "--ignore=docs/typing.md",
         "README.md",
         _junit(session),
     ]
@@ -213,12 +231,33 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=MAIN_PYTHON)
 def typing(session: nox.Session) -> None:
-    """mypy --strict on the core, and the public typing checks in tests/typing."""
-    session.install("-e", ".", *_groups("typing"))
-    session.run("mypy", "--strict", "src/statecore")
+    """mypy --strict on the core and the Django adapter, and the public typing checks.
+
+    tests/typing holds code written as a user writes it, type-checked and never run:
+    mypy --strict checks it with django-stubs both without and with the django-stubs
+    plugin (tests/typing/django_project/mypy.ini), and pyright in strict mode
+    (``[tool.pyright]``). The examples of the pages in TYPED_PAGES are checked the same
+    way (without the plugin).
+    """
+    session.install("-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("typing"))
+    session.run("mypy", "--strict", "--python-version", "3.10", "src/statecore")
+    session.run("mypy", "--strict", "src/statecore", "src/statecore_django")
     if _missing(session, "tests/typing"):
         return
-    session.run("mypy", "tests/typing")
+    session.run("mypy", "--strict", "tests/typing")
+    project = "tests/typing/django_project"
+    session.run(
+        "mypy",
+        "--config-file",
+        f"{project}/mypy.ini",
+        project,
+        env={"PYTHONPATH": str(ROOT / project)},
+    )
+    pages = [_page_as_module(page) for page in TYPED_PAGES]
+    session.run("mypy", "--strict", *pages)
+    pyright_env = {"PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"}  # no version check online
+    session.run("pyright", env=pyright_env)
+    session.run("pyright", *pages, env=pyright_env)
 
 
 @nox.session(python=MAIN_PYTHON)

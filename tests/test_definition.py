@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
 import pytest
 
@@ -500,3 +501,54 @@ def test_definition_error_for_a_named_owner() -> None:
     error = WorkflowDefinitionError("Order.state", ["bad"])
     assert str(error) == "Order.state is not a valid definition (1 problem):\n  - bad"
     assert error.owner == "Order.state"
+
+
+def test_state_names_listed_as_a_type_parameter_are_checked() -> None:
+    """``Workflow[Literal[...]]`` must list exactly the states: extra and missing names."""
+    with pytest.raises(WorkflowDefinitionError) as info:
+
+        class Flow(Workflow[Literal["draft", "piad", 3]]):
+            states = ("draft", "paid", "void")
+            transitions = (("pay", "draft", "paid"),)
+            initial_state = "draft"
+
+    assert info.value.problems == (
+        "the type parameter Literal[...] names 'piad', which is not a state "
+        "(did you mean 'paid'?); states: draft, paid, void",
+        "the type parameter Literal[...] names 3, which is not a state; states: draft, paid, void",
+        "the type parameter Literal[...] leaves out states 'paid', 'void'; list every state "
+        "name there (a subclass that adds states lists them all again)",
+    )
+
+
+def test_state_names_listed_as_a_type_parameter_bind_subclasses() -> None:
+    """A subclass keeps its parent's list unless it lists its own; adding states needs one."""
+
+    class Flow(Workflow[Literal["draft", "paid"]]):
+        states = ("draft", "paid")
+        transitions = (("pay", "draft", "paid"),)
+        initial_state = "draft"
+
+    class Same(Flow):
+        transitions = (("undo", "paid", "draft"),)
+
+    class Wider(Flow, Workflow[Literal["draft", "paid", "void"]]):
+        states = ("void",)
+
+    assert Same.states.names() == ("draft", "paid")
+    assert Wider.states.names() == ("draft", "paid", "void")
+    with pytest.raises(WorkflowDefinitionError, match="leaves out state 'void'; list every"):
+
+        class Narrow(Flow):
+            states = ("void",)
+
+
+def test_a_type_parameter_that_lists_no_names_is_not_checked() -> None:
+    """``Workflow[str]`` (or no parameter) leaves the names to the states."""
+
+    class Flow(Workflow[str]):
+        states = ("draft", "paid")
+        transitions = (("pay", "draft", "paid"),)
+        initial_state = "draft"
+
+    assert Flow.get_state("paid").name == "paid"

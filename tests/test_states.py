@@ -57,8 +57,11 @@ def test_is_flags_answer_for_every_state() -> None:
 
 def test_is_flag_for_an_unknown_state_raises_attribute_error() -> None:
     """``is_<name>`` for a name that is not a state raises AttributeError listing the states."""
-    with pytest.raises(AttributeError, match="OrderFlow has no state 'payed'; states: draft,"):
-        _ = Order().state.is_payed
+    with pytest.raises(
+        AttributeError,
+        match=r"OrderFlow has no state 'shiped' \(did you mean 'shipped'\?\); states: draft,",
+    ):
+        _ = Order().state.is_shiped
 
 
 def test_other_unknown_attribute_raises_attribute_error() -> None:
@@ -179,3 +182,41 @@ def test_state_name_rejects_foreign_values() -> None:
     for value in ("payed", State("paid", "Other"), Colour.RED, 5, True, None):
         with pytest.raises(statecore.InvalidStateError):
             OrderFlow.state_name(value)
+
+
+def test_get_state_is_the_typed_lookup_of_a_state() -> None:
+    """``get_state(name)`` returns the same `State` as ``states[name]``."""
+    assert OrderFlow.get_state("paid") is OrderFlow.states["paid"]
+    assert Light.Flow.get_state("green").member is Colour.GREEN
+
+
+def test_get_state_of_an_unknown_name_raises_invalid_state_error() -> None:
+    """An unknown name raises InvalidStateError with a suggestion, the states and the data."""
+    with pytest.raises(
+        statecore.InvalidStateError,
+        match=r"OrderFlow has no state 'shiped' \(did you mean 'shipped'\?\); states: draft,",
+    ) as info:
+        OrderFlow.get_state("shiped")
+    assert (info.value.value, info.value.workflow, info.value.field) == ("shiped", OrderFlow, None)
+    for value in (OrderFlow.states.paid, ["paid"], None):
+        with pytest.raises(statecore.InvalidStateError):
+            OrderFlow.get_state(value)  # type: ignore[arg-type]
+
+
+def test_get_transition_is_the_typed_lookup_of_a_transition() -> None:
+    """``get_transition(name)`` returns the transition definition; unknown names raise."""
+    assert OrderFlow.get_transition("cancel") is OrderFlow.transitions["cancel"]
+    with pytest.raises(
+        statecore.UnknownTransitionError,
+        match=r"OrderFlow has no transition 'shp' \(did you mean 'ship'\?\); transitions: place,",
+    ) as info:
+        OrderFlow.get_transition("shp")
+    assert (info.value.name, info.value.workflow) == ("shp", OrderFlow)
+
+
+def test_typed_lookups_on_a_workflow_without_states() -> None:
+    """The abstract base workflow has no states and no transitions: lookups say so."""
+    with pytest.raises(statecore.InvalidStateError, match="states: none"):
+        Workflow.get_state("draft")
+    with pytest.raises(statecore.UnknownTransitionError, match="transitions: none"):
+        Workflow.get_transition("pay")

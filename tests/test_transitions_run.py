@@ -393,3 +393,30 @@ def test_call_arguments_may_be_named_like_log_transition_parameters() -> None:
 
     Ticket().place(transition="urgent", instance=3)
     assert seen == [("place", "draft", {"transition": "urgent", "instance": 3})]
+
+
+def test_stub_implementation_runs_like_a_generated_no_op() -> None:
+    """A decorated stub (body ``...``), the typed way to declare a transition, does nothing.
+
+    It moves the state, returns None, runs the hooks and still refuses a wrong source
+    state, exactly as the no-op statecore generates for a transition without one.
+    """
+    calls: list[str] = []
+
+    class Typed(WorkflowEnabled):
+        state = OrderFlow()
+
+        @transition()
+        def place(self) -> None: ...
+
+        @statecore.after_transition("place")
+        def placed(self, result: None) -> None:
+            calls.append(f"after: {result}")
+
+    order = Typed()
+    assert order.place() is None
+    assert order.state == "placed"
+    assert calls == ["after: None"]
+    with pytest.raises(InvalidTransitionError):
+        order.place()
+    assert order.state == "placed"

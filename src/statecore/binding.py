@@ -24,6 +24,7 @@ from typing import (
     Concatenate,
     Generic,
     ParamSpec,
+    Protocol,
     TypeVar,
     cast,
     overload,
@@ -265,9 +266,23 @@ class _FieldPlan:
         )
 
 
-def transition(
-    name: str | None = None, *, field: str | None = None
-) -> Callable[[Callable[Concatenate[Any, P], R]], TransitionMethod[P, R]]:
+class _TransitionDecorator(Protocol):
+    """What `transition()` returns: a decorator that keeps the method's signature.
+
+    The second form is for mypy's strict mode, whose ``--extra-checks`` refuses to strip
+    ``self`` from a method that also takes ``**kwargs`` (``self`` could then be passed by
+    keyword): such a method keeps its return type, and its arguments are not checked.
+    """
+
+    @overload
+    def __call__(self, function: Callable[Concatenate[Any, P], R], /) -> TransitionMethod[P, R]: ...
+    @overload
+    def __call__(  # type: ignore[overload-cannot-match]
+        self, function: Callable[..., R], /
+    ) -> TransitionMethod[..., R]: ...
+
+
+def transition(name: str | None = None, *, field: str | None = None) -> _TransitionDecorator:
     """Declare a method as the implementation of a transition.
 
     Calling the method then runs the whole transition: checks, hooks, the method, the
@@ -287,10 +302,10 @@ def transition(
         msg = "use @statecore.transition() with parentheses"  # type: ignore[unreachable]
         raise TypeError(msg)
 
-    def decorate(function: Callable[Concatenate[Any, P], R]) -> TransitionMethod[P, R]:
+    def decorate(function: Callable[..., Any]) -> TransitionMethod[..., Any]:
         return TransitionMethod(function, name, field)
 
-    return decorate
+    return cast("_TransitionDecorator", decorate)
 
 
 class WorkflowEnabled:

@@ -5,12 +5,23 @@ from __future__ import annotations
 import enum
 import keyword
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 import attrs
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeVar  # a default needs Python 3.13's typing
+
+    from .transitions import Transition
     from .workflow import Workflow
+
+    #: The state names of a workflow for type checkers: ``str`` unless the workflow
+    #: lists them, ``Workflow[Literal["draft", "paid"]]``.
+    StateNameT = TypeVar("StateNameT", bound=str, default=str, covariant=True)
+else:
+    from typing import TypeVar
+
+    StateNameT = TypeVar("StateNameT", bound=str, covariant=True)
 
 __all__ = ["State", "StateList", "StateWrapper"]
 
@@ -120,7 +131,7 @@ class StateList:
         return tuple(self._states)
 
 
-class TransitionNames(tuple):  # type: ignore[type-arg]
+class TransitionNames(tuple["Transition", ...]):
     """A tuple of transitions that can also be called, returning itself.
 
     ``obj.state.transitions`` (xworkflows) and ``obj.state.transitions()`` both work.
@@ -132,13 +143,16 @@ class TransitionNames(tuple):  # type: ignore[type-arg]
         return self
 
 
-class StateWrapper:
+class StateWrapper(Generic[StateNameT]):
     """What reading an object's state attribute gives: a state of one workflow.
 
     It compares equal to the state's name, to its `State`, to another wrapper of the same
     state and to the enum member it came from; ``is_<name>`` flags answer for every state
     of the workflow. One wrapper exists per state of a workflow and is shared by every
     object, so reading a state allocates nothing.
+
+    For type checkers, ``StateWrapper[Literal["draft", "paid"]]`` is the wrapper of a
+    workflow that lists its state names (see `Workflow`): its ``name`` is one of them.
 
     Attributes:
         state: the `State`.
@@ -155,9 +169,9 @@ class StateWrapper:
         self.known = known
 
     @property
-    def name(self) -> str:
+    def name(self) -> StateNameT:
         """The state's name."""
-        return self.state.name
+        return self.state.name  # type: ignore[return-value]
 
     @property
     def title(self) -> str:
@@ -182,9 +196,12 @@ class StateWrapper:
                 return wanted == self.state.name
         msg = f"{type(self).__name__!r} object has no attribute {name!r}"
         if name.startswith("is_"):
+            from .workflow import did_you_mean
+
+            names = self.workflow.states.names()
             msg = (
-                f"{self.workflow.__qualname__} has no state {name[3:]!r}; "
-                f"states: {', '.join(self.workflow.states.names())}"
+                f"{self.workflow.__qualname__} has no state {name[3:]!r}"
+                f"{did_you_mean(name[3:], names)}; states: {', '.join(names)}"
             )
         raise AttributeError(msg)
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import attrs
 
-from .errors import InvalidStateError, WorkflowDefinitionError
+from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
-from .states import State, StateList, StateWrapper, is_valid_name
+from .states import State, StateList, StateNameT, StateWrapper, is_valid_name
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 
 if TYPE_CHECKING:
@@ -33,7 +43,7 @@ def did_you_mean(name: object, candidates: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-class Workflow:
+class Workflow(Generic[StateNameT]):
     """A workflow: its states, its transitions and its initial state.
 
     Subclass it and set ``states``, ``transitions`` and ``initial_state``; the class
@@ -51,6 +61,12 @@ class Workflow:
             states = (("draft", "Draft"), ("placed", "Placed"))
             transitions = (("place", "draft", "placed"),)
             initial_state = "draft"
+
+    For type checkers, a workflow may list its state names as a type parameter,
+    ``class OrderFlow(Workflow[Literal["draft", "placed"]])``: the state then reads as a
+    ``StateWrapper[Literal["draft", "placed"]]`` whose ``name`` is one of them, and
+    `get_state` takes only those names. The list must name exactly the states (checked
+    when the class is created); a subclass that adds states lists them again.
 
     Args:
         protected: refuse direct assignment to the state attribute once it is set;
@@ -89,12 +105,12 @@ class Workflow:
         @overload
         def __get__(self, instance: None, owner: type) -> StateDescriptor: ...
         @overload
-        def __get__(self, instance: WorkflowEnabled, owner: type) -> StateWrapper: ...
+        def __get__(self, instance: WorkflowEnabled, owner: type) -> StateWrapper[StateNameT]: ...
         @overload
         def __get__(self, instance: object, owner: type) -> Self: ...
         def __get__(
             self, instance: object, owner: type
-        ) -> StateDescriptor | StateWrapper | Self: ...
+        ) -> StateDescriptor | StateWrapper[StateNameT] | Self: ...
         def __set__(self, instance: object, value: object) -> None: ...
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -152,6 +168,67 @@ class Workflow:
             return bool(permission(instance, user))
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
+
+    # -- typed lookups ----------------------------------------------------------------
+
+    @classmethod
+    def get_state(cls, name: StateNameT) -> State:  # type: ignore[misc]
+        """Return the state named ``name``, as ``OrderFlow.states[name]`` does.
+
+        For a type checker, ``OrderFlow.states`` is what the class body assigned (a tuple
+        of pairs, an enum); this lookup is typed, and its result is a `State`. When the
+        workflow lists its state names (``Workflow[Literal[...]]``), type checkers accept
+        only those.
+
+        Args:
+            name: the state's name.
+
+        Returns:
+            The state.
+
+        Raises:
+            InvalidStateError: the workflow has no state of that name.
+
+        .. versionadded:: 0.1
+        """
+        states = cls.states
+        names = states.names() if isinstance(states, StateList) else ()
+        if name in names:
+            return states[name]  # type: ignore[no-any-return]
+        msg = (
+            f"{cls.__qualname__} has no state {name!r}{did_you_mean(name, names)}; "
+            f"states: {', '.join(names) or 'none'}"
+        )
+        raise InvalidStateError(msg, value=name, workflow=cls, field=None)
+
+    @classmethod
+    def get_transition(cls, name: str) -> Transition:
+        """Return the transition named ``name``, as ``OrderFlow.transitions[name]`` does.
+
+        For a type checker, ``OrderFlow.transitions`` is what the class body assigned;
+        this lookup is typed, and its result is a `Transition`.
+
+        Args:
+            name: the transition's name.
+
+        Returns:
+            The transition (its definition; `statecore.get_transition` binds one to
+            an object).
+
+        Raises:
+            UnknownTransitionError: the workflow has no transition of that name.
+
+        .. versionadded:: 0.1
+        """
+        transitions = cls.transitions
+        names = transitions.names() if isinstance(transitions, TransitionList) else ()
+        if name in names:
+            return transitions[name]  # type: ignore[no-any-return]
+        msg = (
+            f"{cls.__qualname__} has no transition {name!r}{did_you_mean(name, names)}; "
+            f"transitions: {', '.join(names) or 'none'}"
+        )
+        raise UnknownTransitionError(msg, name=str(name), workflow=cls)
 
     # -- state values -----------------------------------------------------------------
 
@@ -369,6 +446,9 @@ def _compile(cls: type[Workflow]) -> None:
     for name in sorted(name_clash):
         problems.append(f"{name!r} is both a state and a transition; rename one of them")
 
+    if states:
+        _check_declared_names(cls, states, problems)
+
     if problems:
         raise WorkflowDefinitionError(cls, problems)
 
@@ -376,6 +456,48 @@ def _compile(cls: type[Workflow]) -> None:
     cls.transitions = TransitionList(resolved)
     cls.initial_state = states[initial]
     cls._wrappers = {name: StateWrapper(state, cls) for name, state in states.items()}
+
+
+def _declared_names(cls: type[Workflow]) -> tuple[object, ...] | None:
+    """The state names the class (or its nearest base that says) lists as a type parameter.
+
+    ``class OrderFlow(Workflow[Literal["draft", "paid"]])`` lists ``draft`` and ``paid``;
+    None when no class lists names (no parameter, or one that is not a ``Literal``).
+    """
+    for klass in cls.__mro__:
+        for base in klass.__dict__.get("__orig_bases__", ()):
+            origin = get_origin(base)
+            if not (isinstance(origin, type) and issubclass(origin, Workflow)):
+                continue
+            (parameter,) = get_args(base) or (None,)
+            if get_origin(parameter) is Literal or repr(get_origin(parameter)).endswith(
+                ".Literal"  # typing_extensions.Literal on Python 3.10.0
+            ):
+                return get_args(parameter)
+            return None
+    return None
+
+
+def _check_declared_names(
+    cls: type[Workflow], states: dict[str, State], problems: list[str]
+) -> None:
+    """Report a ``Workflow[Literal[...]]`` that does not list exactly the states."""
+    declared = _declared_names(cls)
+    if declared is None:
+        return
+    for name in declared:
+        if not isinstance(name, str) or name not in states:
+            problems.append(
+                f"the type parameter Literal[...] names {name!r}, which is not a state"
+                f"{did_you_mean(name, states)}; states: {', '.join(states)}"
+            )
+    missing = [name for name in states if name not in declared]
+    if missing:
+        problems.append(
+            f"the type parameter Literal[...] leaves out "
+            f"state{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; list "
+            f"every state name there (a subclass that adds states lists them all again)"
+        )
 
 
 def _final_names(spec: object, problems: list[str]) -> list[str]:

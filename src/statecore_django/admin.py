@@ -99,7 +99,7 @@ class TransitionLogInline(ReadOnlyLogMixin, GenericTabularInline):
     .. versionadded:: 0.1
     """
 
-    model = _DefaultLogModel()  # type: ignore[assignment]
+    model = _DefaultLogModel()
     fields = ("timestamp", "transition", "from_state", "to_state")
     readonly_fields = fields
     extra = 0

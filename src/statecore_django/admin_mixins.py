@@ -59,9 +59,16 @@ from statecore.graph import draw
 from .fields import StateFieldDescriptor
 
 if TYPE_CHECKING:
+    from django.contrib import admin
     from django.db import models
     from django.http import HttpRequest, HttpResponse
     from django.urls import URLPattern
+
+    # For type checkers the mixin is a ModelAdmin, so that its attributes and overrides
+    # are checked against ModelAdmin's (and a user's admin class mixes it in cleanly).
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
 
 __all__ = [
     "TransitionButton",
@@ -278,7 +285,7 @@ class WorkflowPanel:
 # -- the mixin --------------------------------------------------------------------------------
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(_ModelAdminBase):
     """Transition buttons, forms, actions, log inline and diagram for a ``ModelAdmin``.
 
     Put it before ``admin.ModelAdmin`` in the bases. Class attributes:
@@ -308,15 +315,6 @@ class WorkflowAdminMixin:
     show_refused_transitions = True
     show_workflow_diagram = True
     transition_log_inline = True
-
-    # These come from ModelAdmin.
-    model: type[models.Model]
-    admin_site: Any
-    list_display: Sequence[Any]
-    list_filter: Sequence[Any]
-    get_object: Callable[..., Any]
-    has_change_permission: Callable[..., bool]
-    message_user: Callable[..., None]
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -360,7 +358,7 @@ class WorkflowAdminMixin:
 
     def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
         """Add the protected state fields to the read-only fields."""
-        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        readonly = list(super().get_readonly_fields(request, obj))
         for name, descriptor in state_fields(self.model).items():
             if descriptor.workflow.protected and name not in readonly:
                 readonly.append(name)
@@ -368,21 +366,21 @@ class WorkflowAdminMixin:
 
     def get_list_display(self, request: HttpRequest) -> Any:
         """Show the state fields (their titles) when ``list_display`` is the default."""
-        display = super().get_list_display(request)  # type: ignore[misc]
+        display = super().get_list_display(request)
         if tuple(display) == ("__str__",):
             return ("__str__", *self.get_workflow_fields(request))
         return display
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         """Filter by the state fields (with titles) when ``list_filter`` is not set."""
-        filters = super().get_list_filter(request)  # type: ignore[misc]
+        filters = super().get_list_filter(request)
         if not filters:
             return tuple(self.get_workflow_fields(request))
         return filters
 
     def get_inlines(self, request: HttpRequest, obj: models.Model | None) -> Any:
         """Add the read-only transition log inline of each generic log model."""
-        inlines = list(super().get_inlines(request, obj))  # type: ignore[misc]
+        inlines = list(super().get_inlines(request, obj))
         if not self.transition_log_inline or obj is None:
             return inlines
         for log_model in self._log_models(request):
@@ -415,7 +413,7 @@ class WorkflowAdminMixin:
         """Add the workflow panels to the change page's context."""
         if change and obj is not None and obj.pk is not None:
             context["statecore_panels"] = self.workflow_panels(request, obj)
-        return super().render_change_form(  # type: ignore[misc, no-any-return]
+        return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
 
@@ -442,7 +440,7 @@ class WorkflowAdminMixin:
                     state=state,
                     buttons=tuple(buttons),
                     refused=tuple(refused) if self.show_refused_transitions else (),
-                    svg=diagram_svg(workflow, current) if show else None,
+                    svg=diagram_svg(workflow, current) if show else None,  # type: ignore[arg-type]
                     mermaid=workflow.to_mermaid(current=current) if show else "",
                 )
             )
@@ -485,7 +483,7 @@ class WorkflowAdminMixin:
                 name=f"{opts.app_label}_{opts.model_name}_transition",
             )
         ]
-        return urls + list(super().get_urls())  # type: ignore[misc]
+        return urls + list(super().get_urls())
 
     def transition_url(
         self, obj: models.Model, field: str, transition: str, request: HttpRequest | None = None
@@ -595,7 +593,7 @@ class WorkflowAdminMixin:
             "confirm_field": CONFIRM_FIELD,
             "action_url": self.transition_url(obj, field, wrapper.name, request),
             "change_url": self.change_url(obj, request),
-            "media": self.media + form.media,  # type: ignore[attr-defined]
+            "media": self.media + form.media,
             "has_view_permission": True,
         }
         templates = [
@@ -615,9 +613,9 @@ class WorkflowAdminMixin:
         not passed. The change form has the transition buttons instead.
         """
         if action_location is None:
-            actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+            actions: dict[str, Any] = super().get_actions(request)
         else:
-            actions = super().get_actions(request, action_location=action_location)  # type: ignore[misc]
+            actions = super().get_actions(request, action_location=action_location)
         if getattr(action_location, "value", action_location) == "CHANGE_FORM":
             return actions
         if not self.transition_actions or not self.has_change_permission(request):
@@ -628,7 +626,7 @@ class WorkflowAdminMixin:
             several = len(fields) > 1
             for declared in workflow.transitions:
                 permission = declared.permission
-                if isinstance(permission, str) and not request.user.has_perm(permission):
+                if isinstance(permission, str) and not request.user.has_perm(permission):  # type: ignore[union-attr]
                     continue
                 name = f"transition__{field}__{declared.name}"
                 description = _("%(label)s selected %%(verbose_name_plural)s") % {
@@ -713,9 +711,9 @@ def _log_inline(log_model: type[models.Model]) -> type[Any] | None:
     try:
         from .admin import TransitionLogInline as base
     except ImportError:  # the admin module is optional: a minimal read-only inline
-        base = _fallback_inline()
+        base = _fallback_inline()  # type: ignore[misc]
     if getattr(base, "model", None) is log_model:
-        return base  # type: ignore[no-any-return]
+        return base
     return _inline_for(base, log_model)
 
 
@@ -728,12 +726,12 @@ def _inline_for(base: type[Any], log_model: type[models.Model]) -> type[Any]:
 def _fallback_inline() -> type[Any]:
     from django.contrib.contenttypes.admin import GenericTabularInline
 
-    class ReadOnlyLogInline(GenericTabularInline):  # type: ignore[misc]
+    class ReadOnlyLogInline(GenericTabularInline):
         extra = 0
         can_delete = False
         verbose_name_plural = _("transition log")
 
-        def get_fields(self, request: Any, obj: Any = None) -> list[str]:
+        def get_fields(self, request: Any, obj: Any = None) -> list[Any]:
             hidden = {"id", "content_type", "object_id"}
             return [f.name for f in self.model._meta.concrete_fields if f.name not in hidden]
 

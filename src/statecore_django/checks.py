@@ -27,7 +27,7 @@ Every message has a stable id and a hint that says what to do:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from django.apps import apps
@@ -427,7 +427,8 @@ def check_stale_rows(
         for stale in find_stale_states(fields, alias):
             grouped.setdefault(stale.label, []).append(stale)
         for label, stales in grouped.items():
-            workflow = stales[0].model._meta.get_field(stales[0].field).workflow_class
+            stale_field = stales[0].model._meta.get_field(stales[0].field)
+            workflow = cast("StateFieldMixin", stale_field).workflow_class
             warnings.append(
                 checks.Warning(
                     f"{label} on database {alias!r} holds states {workflow.__qualname__} "

@@ -13,6 +13,7 @@ It must run in a process where Django is not configured yet (it calls
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +105,11 @@ def _order_model() -> Any:
     from .fields import StateField
 
     class Order(models.Model):
-        number = models.CharField(max_length=20)
+        number: models.CharField[str, str] = models.CharField(max_length=20)
         state = StateField(OrderFlow)
-        paid_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+        paid_amount: models.DecimalField[Decimal | str, Decimal] = models.DecimalField(
+            max_digits=10, decimal_places=2, default=0
+        )
 
         class Meta:
             app_label = APP_LABEL

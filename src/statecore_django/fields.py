@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -31,13 +32,53 @@ from django.db.models.signals import class_prepared
 
 import statecore
 from statecore.binding import StateDescriptor, bind, state_descriptors
+from statecore.states import StateNameT
 
 from . import persistence
 from .persistence import reloading
 from .wrappers import TransactionalImplementationWrapper, install_django_behaviour
 
 if TYPE_CHECKING:
-    pass
+    from typing import TypeAlias
+
+    from typing_extensions import TypeVar
+
+    # For type checkers the state fields are Django fields, generic as django-stubs types
+    # them, ``Field[<what may be assigned>, <what reading gives>]``; ``__init__`` binds
+    # the second to the state wrapper of the workflow's state names. Django's field
+    # classes cannot be subscripted at run time: there ``_CharFieldBase[...]`` is
+    # ``models.CharField`` itself.
+    _StateValue: TypeAlias = str | statecore.State | statecore.StateWrapper | enum.Enum
+    _SetT = TypeVar("_SetT", contravariant=True, default=_StateValue)
+    _IntSetT = TypeVar("_IntSetT", contravariant=True, default=_StateValue | int)
+    _KeySetT = TypeVar("_KeySetT", contravariant=True, default=_StateValue | models.Model)
+    _GetT = TypeVar("_GetT", covariant=True, default=statecore.StateWrapper)
+    _FieldBase = models.Field
+    _CharFieldBase = models.CharField
+    _IntegerFieldBase = models.IntegerField
+    _ForeignKeyBase = models.ForeignKey
+else:
+    from typing import TypeVar
+
+    class _Unsubscripted:
+        """``Base[...]`` is ``Base`` at run time: Django's field classes are not generic."""
+
+        __slots__ = ("base",)
+
+        def __init__(self, base: type) -> None:
+            self.base = base
+
+        def __getitem__(self, parameters: object) -> type:
+            return self.base
+
+    _SetT = TypeVar("_SetT")
+    _IntSetT = TypeVar("_IntSetT")
+    _KeySetT = TypeVar("_KeySetT")
+    _GetT = TypeVar("_GetT")
+    _FieldBase = _Unsubscripted(object)
+    _CharFieldBase = _Unsubscripted(models.CharField)
+    _IntegerFieldBase = _Unsubscripted(models.IntegerField)
+    _ForeignKeyBase = _Unsubscripted(models.ForeignKey)
 
 __all__ = [
     "DEFAULT_MAX_LENGTH",
@@ -85,13 +126,14 @@ def import_workflow(workflow: type[statecore.Workflow] | str) -> type[statecore.
         if isinstance(workflow, str):
             msg = f"cannot import workflow {workflow!r}; give its full dotted path"
             raise ImportError(msg)
-    if not (isinstance(workflow, type) and issubclass(workflow, statecore.Workflow)):
-        msg = f"a state field needs a statecore.Workflow subclass, got {workflow!r}"
+    found: object = workflow  # untyped callers may pass anything
+    if not (isinstance(found, type) and issubclass(found, statecore.Workflow)):
+        msg = f"a state field needs a statecore.Workflow subclass, got {found!r}"
         raise TypeError(msg)
-    if not isinstance(workflow.__dict__.get("_wrappers"), dict) or not workflow.states:
-        msg = f"{workflow.__qualname__} defines no states; a state field needs a complete workflow"
+    if not isinstance(found.__dict__.get("_wrappers"), dict) or not found.states:
+        msg = f"{found.__qualname__} defines no states; a state field needs a complete workflow"
         raise TypeError(msg)
-    return workflow
+    return found
 
 
 def workflow_path(workflow: type[statecore.Workflow]) -> str:
@@ -118,7 +160,7 @@ class StateFieldDescriptor(StateDescriptor):
 
     __slots__ = ("field",)
 
-    def __init__(self, field: StateFieldMixin, name: str, key: str) -> None:
+    def __init__(self, field: StateFieldMixin[Any, Any], name: str, key: str) -> None:
         """Bind ``field``'s workflow to attribute ``name``, stored at ``__dict__[key]``."""
         super().__init__(field.workflow, name, key)
         self.field = field
@@ -148,7 +190,7 @@ class StateFieldDescriptor(StateDescriptor):
         return type(self.workflow).initial_state.name  # type: ignore[no-any-return]
 
 
-class StateFieldMixin:
+class StateFieldMixin(_FieldBase[_SetT, _GetT]):
     """What the state fields share: the workflow, conversions, descriptor and deconstruct."""
 
     workflow: statecore.Workflow
@@ -166,15 +208,18 @@ class StateFieldMixin:
         """
         self.protected = protected
         self.workflow_error: Exception | None = None
+        workflow_class: type[statecore.Workflow] | None = None
         try:
-            self.workflow_class = import_workflow(workflow) if workflow is not None else None  # type: ignore[assignment]
+            workflow_class = import_workflow(workflow) if workflow is not None else None
         except ImportError as exc:
-            self.workflow_class = None  # type: ignore[assignment]
             self.workflow_error = exc
-        if self.workflow_class is None:
-            self.workflow = None  # type: ignore[assignment]
+        if workflow_class is None:
+            # Typed as always set: only a migration's historical model has no workflow.
+            self.workflow_class = None  # type: ignore[assignment]
+            self.workflow = None
             return False
-        self.workflow = self.workflow_class(protected=protected)
+        self.workflow_class = workflow_class
+        self.workflow = workflow_class(protected=protected)
         return True
 
     @property
@@ -189,13 +234,15 @@ class StateFieldMixin:
             and not value.known
             and value.workflow is self.workflow_class
         ):
-            return value.name
+            return value.state.name
         return self.workflow_class.state_name(value, field=getattr(self, "name", None))
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
         """Add the field to ``cls`` and put the state descriptor on it."""
         self.refuse_detached(cls, name)
-        super().contribute_to_class(cls, name, **kwargs)  # type: ignore[misc]
+        super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
         if not self.detached:
             self.install_descriptor(cls, self.attname)
 
@@ -211,9 +258,9 @@ class StateFieldMixin:
         )
         raise TypeError(msg)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         """Return the field for migrations: plain data, no workflow, no derived choices."""
-        name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        name, path, args, kwargs = super().deconstruct()
         if not self.detached:
             for option in self._derived:
                 kwargs.pop(option, None)
@@ -227,14 +274,20 @@ class StateFieldMixin:
         """
         if self.protected and not self.detached:
             kwargs.setdefault("disabled", True)
-        return super().formfield(**kwargs)  # type: ignore[misc]
+        return super().formfield(**kwargs)
 
     def install_descriptor(self, cls: type[models.Model], name: str) -> None:
         """Put the state descriptor on ``cls`` (after Django's own ``contribute_to_class``)."""
         setattr(cls, name, StateFieldDescriptor(self, name, self.attname))
 
 
-class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _Mixin = StateFieldMixin
+else:
+    _Mixin = _Unsubscripted(StateFieldMixin)
+
+
+class StateField(_Mixin[_SetT, _GetT], _CharFieldBase[_SetT, _GetT]):
     """A ``CharField`` holding the name of a workflow state.
 
     Args:
@@ -257,8 +310,8 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
     description = "Workflow state"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: StateField[_StateValue, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -305,7 +358,7 @@ class StateField(StateFieldMixin, models.CharField):  # type: ignore[misc]
         return str(self.value_from_object(obj))
 
 
-class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[misc]
+class IntegerStateField(_Mixin[_IntSetT, _GetT], _IntegerFieldBase[_IntSetT, _GetT]):
     """An ``IntegerField`` holding the value of a workflow state with integer values.
 
     Every state must declare an integer ``value`` (e.g. a workflow whose ``states`` is
@@ -323,8 +376,8 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
     description = "Workflow state (integer)"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: IntegerStateField[_StateValue | int, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         protected: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -378,7 +431,7 @@ class IntegerStateField(StateFieldMixin, models.IntegerField):  # type: ignore[m
         return self.to_python(getattr(obj, self.attname))
 
 
-class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[misc]
+class ForeignKeyStateField(_Mixin[_KeySetT, _GetT], _ForeignKeyBase[_KeySetT, _GetT]):
     """A foreign key to a table whose rows are the states, keyed by state name.
 
     The related model holds one row per state, with the state name as its primary key
@@ -399,8 +452,8 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
     description = "Workflow state (foreign key)"
 
     def __init__(
-        self,
-        workflow: type[statecore.Workflow] | str | None = None,
+        self: ForeignKeyStateField[_StateValue | models.Model, statecore.StateWrapper[StateNameT]],
+        workflow: type[statecore.Workflow[StateNameT]] | str | None = None,
         to: Any = None,
         protected: bool = False,
         on_delete: Any = models.PROTECT,
@@ -413,14 +466,16 @@ class ForeignKeyStateField(StateFieldMixin, models.ForeignKey):  # type: ignore[
         kwargs.setdefault("related_name", "+")
         super().__init__(to, on_delete=on_delete, **kwargs)
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
         """Add the field to ``cls`` and put the state descriptor at its name.
 
         Unlike the other state fields, the descriptor goes at the field's name (the
         foreign key's own descriptor is replaced), not at ``<name>_id``.
         """
         self.refuse_detached(cls, name)
-        models.ForeignKey.contribute_to_class(self, cls, name, **kwargs)
+        models.ForeignKey.contribute_to_class(self, cls, name, private_only=private_only, **kwargs)
         if self.detached:
             return
         state = StateFieldDescriptor(self, name, self.attname)
@@ -447,7 +502,7 @@ class _StateColumnDescriptor(ForeignKeyDeferredAttribute):
     assigning the field's own attribute.
     """
 
-    def __init__(self, field: ForeignKeyStateField, state: StateFieldDescriptor) -> None:
+    def __init__(self, field: ForeignKeyStateField[Any, Any], state: StateFieldDescriptor) -> None:
         super().__init__(field)
         self.state = state
 

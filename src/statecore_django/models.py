@@ -16,7 +16,8 @@ The concrete `statecore_django.log.models.TransitionLog` is ready to use.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import Any, ClassVar, cast
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -54,10 +55,18 @@ class BaseTransitionLog(models.Model):
     #: The foreign key to the logged object (for a log of a single model).
     MODIFIED_OBJECT_FIELD: ClassVar[str] = ""
 
-    transition = models.CharField(_("transition"), max_length=255, db_index=True)
-    from_state = models.CharField(_("from state"), max_length=255, db_index=True)
-    to_state = models.CharField(_("to state"), max_length=255, db_index=True)
-    timestamp = models.DateTimeField(_("performed at"), default=timezone.now, db_index=True)
+    transition: models.CharField[str, str] = models.CharField(
+        _("transition"), max_length=255, db_index=True
+    )
+    from_state: models.CharField[str, str] = models.CharField(
+        _("from state"), max_length=255, db_index=True
+    )
+    to_state: models.CharField[str, str] = models.CharField(
+        _("to state"), max_length=255, db_index=True
+    )
+    timestamp: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("performed at"), default=timezone.now, db_index=True
+    )
 
     class Meta:
         """Abstract; newest first."""
@@ -152,10 +161,12 @@ class GenericTransitionLog(BaseTransitionLog):
     .. versionadded:: 0.1
     """
 
-    content_type = models.ForeignKey(
+    content_type: models.ForeignKey[ContentType, ContentType] = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
     )
-    object_id = models.CharField(_("object id"), max_length=255, db_index=True)
+    object_id: models.CharField[str, str] = models.CharField(
+        _("object id"), max_length=255, db_index=True
+    )
     modified_object = GenericForeignKey("content_type", "object_id")
 
     class Meta(BaseTransitionLog.Meta):
@@ -208,7 +219,7 @@ class BaseLastTransitionLog(BaseTransitionLog):
                 **cls.extra_values(kwargs),
             },
         )
-        return row  # type: ignore[no-any-return]
+        return row
 
 
 class GenericLastTransitionLog(BaseLastTransitionLog):
@@ -217,10 +228,10 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
     .. versionadded:: 0.1
     """
 
-    content_type = models.ForeignKey(
+    content_type: models.ForeignKey[ContentType, ContentType] = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
     )
-    object_id = models.CharField(_("object id"), max_length=255)
+    object_id: models.CharField[str, str] = models.CharField(_("object id"), max_length=255)
     modified_object = GenericForeignKey("content_type", "object_id")
 
     class Meta(BaseLastTransitionLog.Meta):
@@ -265,13 +276,13 @@ def _row_model(model: type[models.Model]) -> type[models.Model]:
     """
     found = _ROW_MODELS.get(model)
     if found is None:
-        found = model._meta.concrete_model
+        found = cast("type[models.Model]", model._meta.concrete_model)
         pk = found._meta.pk
         while pk.remote_field is not None and getattr(pk.remote_field, "parent_link", False):
-            found = pk.remote_field.model._meta.concrete_model
+            found = cast("type[models.Model]", pk.remote_field.model._meta.concrete_model)
             pk = found._meta.pk
         _ROW_MODELS[model] = found
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 _ROW_MODELS: dict[type[models.Model], type[models.Model]] = {}

@@ -79,7 +79,7 @@ def loaded_values(instance: Any) -> dict[str, Any]:
     object was never read from the database) is absent. The dict is never changed in
     place: treat it as read-only.
     """
-    return instance._state.__dict__.get(LOADED) or {}  # type: ignore[no-any-return]
+    return instance._state.__dict__.get(LOADED) or {}
 
 
 def remember(instance: Any, attnames: Iterable[str] | None = None) -> None:
@@ -112,7 +112,7 @@ def record(instance: Any, stored: dict[str, Any]) -> None:
 
 def snapshot_values(instance: Any) -> dict[str, Any]:
     """Copy the object's ``__dict__`` without ``_state``, mutable column values deep-copied."""
-    values = instance.__dict__.copy()
+    values: dict[str, Any] = instance.__dict__.copy()
     del values["_state"]
     for attname in _mutable_columns(type(instance)):
         value = values.get(attname)
@@ -219,7 +219,7 @@ def changed_values(
     ``auto_now`` fields are stamped when anything else is written.
     """
     values = instance.__dict__
-    result = []
+    result: list[tuple[Any, Any, bool]] = []
     stamped = []
     for field, attname, auto_now in _columns(type(instance)):
         if field is state_field:
@@ -267,7 +267,7 @@ def install(model: type[models.Model]) -> None:
     model.from_db = classmethod(_wrap_from_db(from_db))  # type: ignore[assignment, method-assign]
     model.refresh_from_db = _wrap_refresh(model.refresh_from_db)  # type: ignore[method-assign]
     model.save_base = _wrap_save_base(model.save_base)  # type: ignore[method-assign]
-    model._do_update = _wrap_do_update(model._do_update)  # type: ignore[attr-defined]
+    model._do_update = _wrap_do_update(model._do_update)  # type: ignore[method-assign]
 
 
 def _mark(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:

@@ -41,7 +41,7 @@ database rows, so a transition saves and logs exactly as on the concrete model.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -89,19 +89,19 @@ class StateProxyMixin(models.Model):
         state proxies, or when the state field is deferred.
         """
         cls = type(self)
-        concrete = cls._meta.concrete_model
-        proxies = _PROXIES.get(concrete)  # type: ignore[arg-type]
+        concrete = _concrete(cls)
+        proxies = _PROXIES.get(concrete)
         if not proxies or (cls is not concrete and cls not in proxies.values()):
             return
-        field = _proxy_field(concrete)  # type: ignore[arg-type]
+        field = _proxy_field(concrete)
         name = self.__dict__.get(field.attname)
         if name is None:
             return  # deferred: reading it would cost a query
         if not isinstance(name, str):
             name = getattr(name, "name", name)
-        target = proxies.get(name, concrete)  # type: ignore[arg-type]
+        target = proxies.get(name, concrete)
         if target is not cls:
-            self.__class__ = target
+            self.__class__ = target  # type: ignore[assignment]
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         """Reload fields from the database, then become the proxy of the reloaded state."""
@@ -118,18 +118,18 @@ class StateProxyQuerySet(models.QuerySet[Any]):
 
     def only(self, *fields: Any) -> StateProxyQuerySet:
         """Load only ``fields`` and the state field."""
-        field = _proxy_field(self.model._meta.concrete_model)  # type: ignore[arg-type]
+        field = _proxy_field(_concrete(self.model))
         if fields and field.name not in fields and field.attname not in fields:
             fields = (*fields, field.name)
-        return super().only(*fields)  # type: ignore[return-value]
+        return super().only(*fields)
 
     def defer(self, *fields: Any) -> StateProxyQuerySet:
         """Defer ``fields``, except the state field."""
-        field = _proxy_field(self.model._meta.concrete_model)  # type: ignore[arg-type]
+        field = _proxy_field(_concrete(self.model))
         kept = tuple(name for name in fields if name not in (field.name, field.attname))
         if fields and not kept and fields != (None,):
-            return self._chain()  # type: ignore[no-any-return]
-        return super().defer(*kept)  # type: ignore[return-value]
+            return self._chain()  # type: ignore[attr-defined,no-any-return]
+        return super().defer(*kept)
 
 
 class StateProxyManager(models.Manager[Any]):
@@ -150,7 +150,7 @@ class StateProxyManager(models.Manager[Any]):
         states = _own_states(model)
         if not states:
             return queryset
-        field = _proxy_field(model._meta.concrete_model)  # type: ignore[arg-type]
+        field = _proxy_field(_concrete(model))
         return queryset.filter(**{f"{field.attname}__in": states})
 
 
@@ -162,7 +162,7 @@ def state_proxies(model: type[models.Model]) -> dict[str, type[models.Model]]:
 
     .. versionadded:: 0.1
     """
-    return dict(_PROXIES.get(model._meta.concrete_model, {}))  # type: ignore[arg-type]
+    return dict(_PROXIES.get(_concrete(model), {}))
 
 
 def _own_states(model: type[models.Model]) -> tuple[str, ...]:
@@ -174,7 +174,12 @@ def _own_states(model: type[models.Model]) -> tuple[str, ...]:
     return (states,) if isinstance(states, str) else tuple(states)
 
 
-def _proxy_field(model: type[models.Model]) -> Any:
+def _concrete(model: type[models.Model]) -> type[models.Model]:
+    """The concrete model of a model class (set once Django prepared it)."""
+    return cast("type[models.Model]", model._meta.concrete_model)
+
+
+def _proxy_field(model: type[models.Model]) -> StateFieldMixin:
     fields = [f for f in model._meta.fields if isinstance(f, StateFieldMixin)]
     wanted = getattr(model, "state_proxy_field", None)
     if wanted is not None:
@@ -200,7 +205,7 @@ def _register(sender: type[models.Model], **kwargs: Any) -> None:
     """Register a state proxy once Django prepared its class (``class_prepared``)."""
     if not issubclass(sender, StateProxyMixin) or sender._meta.abstract:
         return
-    concrete: type[models.Model] = sender._meta.concrete_model  # type: ignore[assignment]
+    concrete = _concrete(sender)
     if sender is concrete:
         _PROXIES.setdefault(concrete, {})
         # Signals come from the model that declares the state field (the concrete model,

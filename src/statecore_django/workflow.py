@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.apps import apps
 from django.core.signals import setting_changed
 
 import statecore
+from statecore.states import StateNameT
 
 from . import conf
 from .wrappers import TransactionalImplementationWrapper
@@ -15,12 +16,14 @@ from .wrappers import TransactionalImplementationWrapper
 if TYPE_CHECKING:
     from django.db import models
 
+    from .models import BaseTransitionLog
+
 __all__ = ["Workflow"]
 
 _FROM_SETTINGS = "<STATECORE_LOG_MODEL>"
 
 #: The log model of each workflow class, cleared whenever a setting changes.
-_log_models: dict[type[Workflow], type[models.Model] | None] = {}
+_log_models: dict[type[Workflow], type[BaseTransitionLog] | None] = {}
 
 
 def _forget_log_models(**kwargs: Any) -> None:
@@ -30,10 +33,11 @@ def _forget_log_models(**kwargs: Any) -> None:
 setting_changed.connect(_forget_log_models, dispatch_uid="statecore_django.log_models")
 
 
-class Workflow(statecore.Workflow):
+class Workflow(statecore.Workflow[StateNameT]):
     """Base class of workflows stored in a Django model field.
 
-    Subclass it exactly like `statecore.Workflow`; on top, every transition runs in a
+    Subclass it exactly like `statecore.Workflow` (also to list the state names for type
+    checkers, ``Workflow[Literal["draft", "paid"]]``); on top, every transition runs in a
     database transaction, saves the object and writes a log row (see
     `TransactionalImplementationWrapper`).
 
@@ -85,7 +89,7 @@ class Workflow(statecore.Workflow):
             return conf.log_model_label(), True
         return label or None, False
 
-    def get_log_model(self) -> type[models.Model] | None:
+    def get_log_model(self) -> type[BaseTransitionLog] | None:
         """Return the log model class, or None when this workflow does not log.
 
         The answer is kept per workflow class until a setting changes.
@@ -100,7 +104,11 @@ class Workflow(statecore.Workflow):
         except KeyError:
             pass
         label, _ = cls.log_model_label()
-        model = apps.get_model(label) if isinstance(label, str) else label
+        # A log model subclasses BaseTransitionLog (system check statecore.E003).
+        model = cast(
+            "type[BaseTransitionLog] | None",
+            apps.get_model(label) if isinstance(label, str) else label,
+        )
         if apps.ready:
             _log_models[cls] = model
         return model
@@ -122,7 +130,7 @@ class Workflow(statecore.Workflow):
         model = self.get_log_model()
         if model is None:
             return
-        model.log_transition(  # type: ignore[attr-defined]
+        model.log_transition(
             transition.name, from_state.name, self._current(instance), instance, **kwargs
         )
 
@@ -138,7 +146,7 @@ class Workflow(statecore.Workflow):
         model = self.get_log_model()
         if model is None:
             return
-        model.log_transition(  # type: ignore[attr-defined]
+        model.log_transition(
             "", "", getattr(instance, field).name if state is None else state, instance
         )
 

@@ -123,7 +123,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         try:
             return self._run(call, args, kwargs)
         finally:
-            self._call = outer
+            self._call = outer  # type: ignore[assignment]
 
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         instance = self.instance
@@ -199,8 +199,8 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             call.target = target
         binding.descriptor.store(instance, target)
         field = call.field
-        if field is not None and field.is_relation and field.is_cached(instance):
-            field.delete_cached_value(instance)
+        if field is not None and field.is_relation and field.is_cached(instance):  # type: ignore[attr-defined]
+            field.delete_cached_value(instance)  # type: ignore[attr-defined]
         if call.writes:
             self._write(call, source, after_hooks=False)
         if call.log and binding.logs and not (not call.save and instance.pk is None):
@@ -276,7 +276,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
                 if f.attname in values and not f.primary_key
             ]
         else:
-            attnames = [field.attname]
+            attnames = [field.attname]  # type: ignore[union-attr]
         rows = list(
             _rows(call, instance._meta.concrete_model)
             .select_for_update()
@@ -286,7 +286,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if not rows:
             raise self._stale(source, None)
         row = dict(zip(attnames, rows[0], strict=True))
-        actual = str(row[field.attname])
+        actual = str(row[field.attname])  # type: ignore[union-attr]
         if actual != source:
             raise self._stale(source, actual)
         if not reload:
@@ -340,13 +340,13 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         conditions: dict[type[models.Model], dict[str, Any]] = {}
         optimistic = call.locking == "optimistic"
         for changed, value, guarded in changes:
-            table = changed.model._meta.concrete_model
+            table: type[models.Model] = changed.model._meta.concrete_model  # type: ignore[assignment]
             by_table.setdefault(table, {})[changed.attname] = value
             if guarded and optimistic:
                 conditions.setdefault(table, {})[changed.attname] = call.baseline[changed.attname]
         state_table = field.model._meta.concrete_model if field is not None else None
         if not after_hooks and call.locking != "none" and state_table is not None:
-            conditions.setdefault(state_table, {})[field.attname] = source
+            conditions.setdefault(state_table, {})[field.attname] = source  # type: ignore[union-attr]
         # The state's table first: its condition decides whether the transition applies.
         order = list(by_table)
         if len(order) > 1:
@@ -720,7 +720,7 @@ def is_conflict(exc: BaseException) -> bool:
         return code in POSTGRESQL_CONFLICTS
     if type(cause).__module__ == "sqlite3":
         return str(cause).startswith(SQLITE_CONFLICTS)
-    args = getattr(cause, "args", ())
+    args: tuple[Any, ...] = getattr(cause, "args", ())
     return bool(args) and args[0] in MYSQL_CONFLICTS
 
 
@@ -774,7 +774,7 @@ def _fetch_one_by_one(state: Any) -> Any:
     mode = state.__dict__.get("fetch_mode")
     if mode is None or not getattr(mode, "track_peers", False):
         return None
-    from django.db.models.fetch_modes import FETCH_ONE  # type: ignore[import-not-found]
+    from django.db.models.fetch_modes import FETCH_ONE
 
     state.fetch_mode = FETCH_ONE
     return mode

@@ -7,7 +7,7 @@ report the ignore as unused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from typing_extensions import assert_type
 
@@ -16,8 +16,13 @@ from statecore import Availability, ImplementationWrapper, TransitionMethod
 
 
 class OrderFlow(statecore.Workflow):
-    states = (("draft", "Draft"), ("placed", "Placed"), ("paid", "Paid"))
-    transitions = (("place", "draft", "placed"), ("pay", "placed", "paid"))
+    states = (("draft", "Draft"), ("placed", "Placed"), ("paid", "Paid"), ("void", "Void"))
+    transitions = (
+        ("place", "draft", "placed"),
+        ("pay", "placed", "paid"),
+        ("cancel", "draft", "void"),
+        ("refund", "paid", "void"),
+    )
     initial_state = "draft"
 
 
@@ -31,6 +36,15 @@ class Order(statecore.WorkflowEnabled):
     @statecore.transition("place")
     def submit(self) -> None:
         pass
+
+    # A stub declares a transition without an implementation for type checkers.
+    @statecore.transition()
+    def cancel(self) -> None: ...
+
+    # Under mypy --strict a method taking **kwargs keeps its return type.
+    @statecore.transition()
+    def refund(self, amount: int, **kwargs: Any) -> int:
+        return amount
 
     @statecore.before_transition("pay", priority=1)
     def audit(self, amount: int, *, currency: str = "EUR") -> None:
@@ -63,6 +77,11 @@ order.pay("ten")  # type: ignore[arg-type]
 order.pay(10, "USD")  # type: ignore[call-arg]
 order.pay(10, colour="red")  # type: ignore[call-arg]
 
+assert_type(order.cancel(), None)
+assert_type(order.refund(5, reason="late"), int)
+# A transition declared by the workflow alone is unknown to type checkers.
+order.place()  # type: ignore[attr-defined]
+
 # Availability and users.
 assert_type(order.pay.is_available(), bool)
 assert_type(order.pay.is_available(user=object()), bool)
@@ -83,3 +102,39 @@ assert_type(order.notify("r", 1, event=None), None)  # type: ignore[arg-type]
 # Module-level helpers.
 assert_type(statecore.available_transitions(order), list[ImplementationWrapper[Any, Any]])
 assert_type(OrderFlow.to_mermaid(), str)
+
+# The state an object reads as.
+assert_type(order.state, statecore.StateWrapper)
+assert_type(order.state.name, str)
+assert_type(order.state.is_paid, bool)
+for leaving in order.state.transitions():
+    assert_type(leaving, statecore.Transition)
+
+# Typed lookups of the definition (for mypy, OrderFlow.states is the tuple the class body
+# assigns; for pyright, Any).
+assert_type(OrderFlow.get_state("paid"), statecore.State)
+assert_type(OrderFlow.get_transition("pay"), statecore.Transition)
+
+
+# A workflow that lists its state names: the state's name is one of them, misspelt names
+# are errors, and its wrapper is still a StateWrapper.
+class DoorFlow(statecore.Workflow[Literal["open", "closed"]]):
+    states = ("open", "closed")
+    transitions = (("close", "open", "closed"),)
+    initial_state = "open"
+
+
+class Door(statecore.WorkflowEnabled):
+    state = DoorFlow()
+
+
+door = Door()
+assert_type(door.state, statecore.StateWrapper[Literal["open", "closed"]])
+assert_type(door.state.name, Literal["open", "closed"])
+any_state: statecore.StateWrapper = door.state
+any_flow: type[statecore.Workflow] = DoorFlow
+DoorFlow.get_state("opne")  # type: ignore[arg-type]
+_ = door.state.name == "opne"  # type: ignore[comparison-overlap]
+# The others take any name.
+assert_type(order.state.name, str)
+OrderFlow.get_state("anything")

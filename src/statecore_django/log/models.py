@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from statecore_django.models import GenericTransitionLog
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 __all__ = ["TransitionLog"]
 
@@ -25,7 +28,7 @@ class TransitionLog(GenericTransitionLog):
 
     EXTRA_LOG_ATTRIBUTES = (("user", "user", None), ("reason", "reason", ""))
 
-    user = models.ForeignKey(
+    user: models.ForeignKey[AbstractBaseUser | None, AbstractBaseUser | None] = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
@@ -33,7 +36,7 @@ class TransitionLog(GenericTransitionLog):
         related_name="+",
         verbose_name=_("user"),
     )
-    reason = models.TextField(_("reason"), blank=True, default="")
+    reason: models.TextField[str, str] = models.TextField(_("reason"), blank=True, default="")
 
     @classmethod
     def extra_values(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
