@@ -28,6 +28,7 @@ from .binding import (
 )
 from .errors import (
     AbortTransition,
+    AwaitRequired,
     ConcurrentTransition,
     ForbiddenTransition,
     InvalidStateError,
@@ -60,6 +61,7 @@ __all__ = [
     "ANY_BUT_TARGET",
     "AbortTransition",
     "Availability",
+    "AwaitRequired",
     "ConcurrentTransition",
     "ForbiddenTransition",
     "Hook",

@@ -14,13 +14,15 @@ a call allocates only the wrapper itself.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 import attrs
 
+from .awaitables import can_wait, is_async_callable, is_awaitable, refusal, settle
 from .errors import (
     AbortTransition,
+    AwaitRequired,
     ConcurrentTransition,
     ForbiddenTransition,
     InvalidStateError,
@@ -164,6 +166,14 @@ class TransitionBinding:
             (the workflow's ``implementation_class`` unless the binding says otherwise).
         permission: the transition's permission.
         checks, pre_calls, post_calls: ``guards``, ``pre`` and ``post`` as bare callables.
+        asyncs: the async callables (guards, hooks, the implementation, the target
+            chooser), named for messages; see `statecore.awaitables`.
+        awaits: True when ``asyncs`` is not empty: the sync call is refused.
+        guards_await: True when a guard is async: the sync ``is_available()`` and
+            ``explain()`` are refused.
+        permission_awaits: True when the permission is an async callable.
+        coroutine: True when the implementation is async: calling the transition
+            gives a coroutine to await.
     """
 
     # A plain slotted class, not attrs: type checkers apply the descriptor protocol to
@@ -172,10 +182,14 @@ class TransitionBinding:
     __slots__ = (
         "__weakref__",
         "assigns",
+        "asyncs",
+        "awaits",
         "checks",
+        "coroutine",
         "descriptor",
         "direct",
         "guards",
+        "guards_await",
         "implementation",
         "in_dict",
         "key",
@@ -183,6 +197,7 @@ class TransitionBinding:
         "needs_event",
         "owner",
         "permission",
+        "permission_awaits",
         "post",
         "post_calls",
         "pre",
@@ -253,6 +268,30 @@ class TransitionBinding:
             for source in transition.source
             if plain and not self.guards[source] and not self.pre[source]
         )
+        guards = _async_labels(
+            (_guard_label(kind, name), guard)
+            for entries in _distinct(self.guards.values())
+            for kind, name, guard in entries
+        )
+        hooks = _async_labels(
+            (f"hook {getattr(hook, '__name__', repr(hook))!r}", hook)
+            for entries in _distinct((*self.pre.values(), *self.post.values()))
+            for hook, _needs in entries
+        )
+        implementation = self.implementation
+        self.coroutine: bool = implementation is not None and is_async_callable(implementation)
+        own = [f"implementation {transition.name!r}"] if self.coroutine else []
+        if transition.choose_target is not None and is_async_callable(transition.choose_target):
+            own.append("choose_target")
+        self.guards_await: bool = bool(guards)
+        self.asyncs: tuple[str, ...] = (*guards, *hooks, *own)
+        self.awaits: bool = bool(self.asyncs)
+        permission = transition.permission
+        self.permission_awaits: bool = (
+            permission is not None
+            and not isinstance(permission, str)
+            and is_async_callable(permission)
+        )
 
     def __repr__(self) -> str:
         return (
@@ -269,6 +308,23 @@ class TransitionBinding:
     def workflow(self) -> Workflow:
         """The workflow object bound to the attribute."""
         return self.descriptor.workflow
+
+
+def _distinct(groups: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The distinct tuples of ``groups`` (sources and targets often share one)."""
+    seen: dict[int, tuple[Any, ...]] = {}
+    for group in groups:
+        seen.setdefault(id(group), group)
+    return list(seen.values())
+
+
+def _async_labels(entries: Iterable[tuple[str, Any]]) -> tuple[str, ...]:
+    """The labels of the async callables among ``(label, callable)`` pairs, once each."""
+    return tuple(dict.fromkeys(label for label, function in entries if is_async_callable(function)))
+
+
+def _guard_label(kind: str, name: str) -> str:
+    return f"condition {name!r}" if kind == "condition" else f"transition_check hook {name!r}"
 
 
 def _callables(table: dict[str, tuple[Any, ...]], index: int) -> dict[str, tuple[Any, ...]]:
@@ -382,12 +438,14 @@ class ImplementationWrapper(Generic[P, R]):
                 )
             )
         else:
-            reasons.extend(_failed_guards(binding.guards[state.name], instance))
+            if binding.guards_await and not can_wait():
+                raise self._refused_question("aexplain()")
+            reasons.extend(self._failed_guards(state.name, 0, "aexplain()"))
         user = self.user if user is None else user
         if (
             user is not None
             and transition.permission is not None
-            and not binding.workflow.check_permission(transition, instance, user)
+            and not self._permitted(user, "aexplain()")
         ):
             reasons.append(
                 Reason("permission", _permission_name(transition), _permission_message(self, user))
@@ -410,12 +468,15 @@ class ImplementationWrapper(Generic[P, R]):
         guards = binding.guards.get(name)
         if guards is None:
             return False
-        for _kind, _name, guard in guards:
-            if not guard(instance):
+        if binding.guards_await and not can_wait():
+            raise self._refused_question("ais_available()")
+        for position, (_kind, _name, guard) in enumerate(guards):
+            passed = guard(instance)
+            if passed is not True and not self._holds(passed, position, name, "ais_available()"):
                 return False
         user = self.user if user is None else user
         if user is not None and binding.transition.permission is not None:
-            return binding.workflow.check_permission(binding.transition, instance, user)
+            return self._permitted(user, "ais_available()")
         return True
 
     # -- running ----------------------------------------------------------------------
@@ -423,12 +484,17 @@ class ImplementationWrapper(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the transition with the given arguments; return the implementation's result.
 
+        For a transition whose implementation is ``async def``, returns the coroutine
+        of `acall` instead, to await.
+
         Raises:
             InvalidTransitionError: not available from the current state.
             ForbiddenTransition: a condition or check hook refused it.
             TransitionPermissionDenied: the wrapper's user lacks the permission.
             ConcurrentTransition: the state changed while the transition ran.
             InvalidTargetError: a multi-target transition chose an undeclared target.
+            AwaitRequired: the transition has async hooks or guards (use `acall`), or
+                a callable returned an awaitable.
         """
         binding = self.binding
         instance = self.instance
@@ -445,11 +511,14 @@ class ImplementationWrapper(Generic[P, R]):
             else:
                 values[field] = binding.target
             return None  # type: ignore[return-value]
+        if binding.awaits and not can_wait():
+            return self._awaited_form(args, kwargs)
         checks = binding.checks.get(source)
         if checks is None:
             raise self._unavailable(source)
         for position, check in enumerate(checks):
-            if not check(instance):
+            passed = check(instance)
+            if passed is not True and not self._holds(passed, position, source, "acall(...)"):
                 raise self._forbidden(source, position)
         if self.user is not None and binding.permission is not None:
             self._check_permission(source)
@@ -461,19 +530,25 @@ class ImplementationWrapper(Generic[P, R]):
             event = self._event(source, args, kwargs)
             for hook, needs in binding.pre[source]:
                 if needs:
-                    hook(instance, *args, event=event, **kwargs)
+                    done = hook(instance, *args, event=event, **kwargs)
                 else:
-                    hook(instance, *args, **kwargs)
+                    done = hook(instance, *args, **kwargs)
+                if done is not None:
+                    self._finish(hook, done)
         else:
             for hook in binding.pre_calls[source]:
-                hook(instance, *args, **kwargs)
+                done = hook(instance, *args, **kwargs)
+                if done is not None:
+                    self._finish(hook, done)
 
         result: Any = None
         implementation = binding.implementation
         if implementation is not None:
             try:
                 result = implementation(instance, *args, **kwargs)
-            except AbortTransition:
+                if result is not None and is_awaitable(result):
+                    result = self._finish(implementation, result)
+            except (AbortTransition, AwaitRequired):
                 raise
             except BaseException as exc:
                 on_error = binding.transition.on_error
@@ -500,19 +575,64 @@ class ImplementationWrapper(Generic[P, R]):
             try:
                 if event is None:
                     for hook in post:
-                        hook(instance, result, *args, **kwargs)
+                        done = hook(instance, result, *args, **kwargs)
+                        if done is not None:
+                            self._finish(hook, done)
                 else:
                     event.result = result
                     event.target = binding.descriptor.workflow.states[target]
                     for hook, needs in binding.post[target]:
                         if needs:
-                            hook(instance, result, *args, event=event, **kwargs)
+                            done = hook(instance, result, *args, event=event, **kwargs)
                         else:
-                            hook(instance, result, *args, **kwargs)
+                            done = hook(instance, result, *args, **kwargs)
+                        if done is not None:
+                            self._finish(hook, done)
             except BaseException as exc:
                 self.applied_then_failed(exc, source, target)
                 raise
         return result  # type: ignore[no-any-return]
+
+    # -- async callables on the sync path ---------------------------------------------------
+
+    def _awaited_form(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
+        """The sync call of a transition with async callables: a coroutine, or a refusal."""
+        binding = self.binding
+        raise refusal(binding.asyncs, binding.transition.name, self.instance, "acall(...)")
+
+    def _holds(self, verdict: Any, position: int, source: str, form: str) -> bool:
+        """Whether a guard's answer other than True lets the transition run (the sync path).
+
+        An awaitable is waited for when an adapter can (`statecore.awaitables.waiting`),
+        and is otherwise refused: it is never taken for a "yes".
+        """
+        if is_awaitable(verdict):
+            kind, name, _guard = self.binding.guards[source][position]
+            verdict = settle(
+                verdict,
+                lambda: refusal(
+                    [_guard_label(kind, name)],
+                    self.binding.transition.name,
+                    self.instance,
+                    form,
+                    returned=True,
+                ),
+            )
+        return bool(verdict)
+
+    def _finish(self, function: Callable[..., Any], value: Any) -> Any:
+        """What a hook or the implementation gave, waited for if it is an awaitable."""
+        if not is_awaitable(value):
+            return value
+        name = getattr(function, "__name__", repr(function))
+        kind = "implementation" if function is self.binding.implementation else "hook"
+        what = f"{kind} {name!r}"
+        return settle(
+            value,
+            lambda: refusal(
+                [what], self.binding.transition.name, self.instance, "acall(...)", returned=True
+            ),
+        )
 
     def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
         """Report that an enter or after hook raised ``exc`` once the state was set.
@@ -631,7 +751,7 @@ class ImplementationWrapper(Generic[P, R]):
         binding = self.binding
         guards = binding.guards[source]
         reasons = [_reason(*guards[position][:2])]
-        reasons += _failed_guards(guards[position + 1 :], self.instance)
+        reasons += self._failed_guards(source, position + 1, "acall(...)")
         message = (
             f"Transition {binding.transition.name!r} of {describe(self.instance)} is forbidden "
             f"in state {source!r}: {'; '.join(r.message for r in reasons)}"
@@ -644,10 +764,45 @@ class ImplementationWrapper(Generic[P, R]):
             reasons=reasons,
         )
 
+    def _failed_guards(self, source: str, start: int, form: str) -> list[Reason]:
+        """The reasons of the guards from ``start`` on that refuse, on the sync path."""
+        guards = self.binding.guards[source]
+        instance = self.instance
+        reasons = []
+        for position in range(start, len(guards)):
+            kind, name, guard = guards[position]
+            passed = guard(instance)
+            if passed is not True and not self._holds(passed, position, source, form):
+                reasons.append(_reason(kind, name))
+        return reasons
+
+    def _refused_question(self, form: str) -> AwaitRequired:
+        """The refusal of ``is_available()``/``explain()`` when a guard is async."""
+        binding = self.binding
+        labels = [
+            label
+            for label in binding.asyncs
+            if label.startswith(("condition ", "transition_check hook "))
+        ]
+        return refusal(labels, binding.transition.name, self.instance, form)
+
+    def _permitted(self, user: Any, form: str) -> bool:
+        """Ask the workflow whether ``user`` may run the transition, on the sync path."""
+        binding = self.binding
+        transition = binding.transition
+        if binding.permission_awaits and not can_wait():
+            raise refusal(
+                [f"permission {_permission_name(transition)!r}"],
+                transition.name,
+                self.instance,
+                form,
+            )
+        return binding.descriptor.workflow.check_permission(transition, self.instance, user)
+
     def _check_permission(self, source: str) -> None:
         binding = self.binding
         transition = binding.transition
-        if binding.descriptor.workflow.check_permission(transition, self.instance, self.user):
+        if self._permitted(self.user, "acall(...)"):
             return
         message = _permission_message(self, self.user)
         reason = Reason("permission", _permission_name(transition), message)
@@ -667,7 +822,28 @@ class ImplementationWrapper(Generic[P, R]):
         binding = self.binding
         transition = binding.transition
         chooser = transition.choose_target
-        chosen = chooser(self.instance, *args, **kwargs) if chooser is not None else result
+        if chooser is None:
+            chosen = result
+        else:
+            chosen = chooser(self.instance, *args, **kwargs)
+            if is_awaitable(chosen):
+                chosen = settle(
+                    chosen,
+                    lambda: refusal(
+                        ["choose_target"],
+                        transition.name,
+                        self.instance,
+                        "acall(...)",
+                        returned=True,
+                    ),
+                )
+        return self._chosen(source, chosen)
+
+    def _chosen(self, source: str, chosen: Any) -> str:
+        """The name of the target ``chosen``, or InvalidTargetError if it is not one."""
+        binding = self.binding
+        transition = binding.transition
+        chooser = transition.choose_target
         workflow = binding.descriptor.workflow
         try:
             name = workflow.state_name(chosen)
@@ -731,10 +907,6 @@ class ImplementationWrapper(Generic[P, R]):
             f"statecore: {describe(self.instance)} entered state {on_error!r} "
             f"(on_error of transition {self.binding.transition.name!r}).",
         )
-
-
-def _failed_guards(guards: tuple[Guard, ...], instance: Any) -> list[Reason]:
-    return [_reason(kind, name) for kind, name, guard in guards if not guard(instance)]
 
 
 def _reason(kind: str, name: str) -> Reason:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
 
+from .awaitables import is_async_callable, is_awaitable, refusal, settle
 from .errors import InvalidStateError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
 from .states import State, StateList, StateWrapper, is_valid_name
@@ -77,6 +78,7 @@ class Workflow:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        _refuse_async_steps(cls)
         if all(getattr(cls, attr) is None for attr in ("states", "transitions", "initial_state")):
             return  # an abstract base (e.g. an adapter's Workflow): nothing to compile
         _compile(cls)
@@ -135,7 +137,8 @@ class Workflow:
 
         A callable permission is called as ``permission(instance, user)``; a permission
         name is checked with ``user.has_perm(name)`` (a user without ``has_perm`` has no
-        permission). Override to plug in another permission system.
+        permission). Override to plug in another permission system. A callable that
+        returns an awaitable here is never taken for a "yes": `AwaitRequired` is raised.
 
         Args:
             transition: the transition.
@@ -149,7 +152,21 @@ class Workflow:
         if permission is None:
             return True
         if callable(permission):
-            return bool(permission(instance, user))
+            verdict: Any = permission(instance, user)
+            if verdict is True or verdict is False:
+                return verdict
+            if is_awaitable(verdict):
+                verdict = settle(
+                    verdict,
+                    lambda: refusal(
+                        [f"permission {getattr(permission, '__qualname__', repr(permission))!r}"],
+                        transition.name,
+                        instance,
+                        "acall(...)",
+                        returned=True,
+                    ),
+                )
+            return bool(verdict)
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
 
@@ -229,6 +246,29 @@ class Workflow:
 
 
 # -- compilation ------------------------------------------------------------------------
+
+
+#: Methods of a workflow that run inside the sync step of a transition: never awaited.
+_SYNC_STEPS = {
+    "log_transition": (
+        "it runs in the same step as the state change; log from an async "
+        "after_transition hook, or make it a plain def"
+    ),
+    "check_permission": (
+        "it answers the sync path; override acheck_permission for the awaitable forms"
+    ),
+}
+
+
+def _refuse_async_steps(cls: type[Workflow]) -> None:
+    """Refuse an ``async def`` override of a method that the sync step calls."""
+    problems = [
+        f"{cls.__qualname__}.{name} is async def, so it would never be awaited: {why}"
+        for name, why in _SYNC_STEPS.items()
+        if name in cls.__dict__ and is_async_callable(cls.__dict__[name])
+    ]
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
 
 
 def _parse_states(spec: object, problems: list[str]) -> list[State]:
