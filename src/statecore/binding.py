@@ -42,6 +42,7 @@ __all__ = [
     "StateDescriptor",
     "TransitionMethod",
     "WorkflowEnabled",
+    "aavailable_transitions",
     "available_transitions",
     "get_transition",
     "transition",
@@ -637,6 +638,37 @@ def available_transitions(
 
     .. versionadded:: 0.1
     """
+    return [
+        wrapper if user is None else wrapper.as_user(user)
+        for wrapper in _leaving(instance, field)
+        if wrapper.is_available(user=user)
+    ]
+
+
+async def aavailable_transitions(
+    instance: object, *, field: str | None = None, user: Any = None
+) -> list[ImplementationWrapper[Any, Any]]:
+    """The awaitable form of `available_transitions`: async guards and permissions are awaited.
+
+    Args:
+        instance: a `WorkflowEnabled` object.
+        field: the state attribute; all of them when None.
+        user: when given, only transitions this user may run.
+
+    Returns:
+        The bound transitions, ready to call (or to await with ``acall``).
+
+    .. versionadded:: 0.1
+    """
+    return [
+        wrapper if user is None else wrapper.as_user(user)
+        for wrapper in _leaving(instance, field)
+        if await wrapper.ais_available(user=user)
+    ]
+
+
+def _leaving(instance: object, field: str | None) -> list[ImplementationWrapper[Any, Any]]:
+    """The transitions of ``instance`` that start from its current state(s), bound to it."""
     owner = type(instance)
     methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = getattr(
         owner, "_transition_methods", {}
@@ -654,9 +686,7 @@ def available_transitions(
         descriptor = cast("StateDescriptor", next(iter(by_transition.values())).descriptor)
         current = descriptor.raw(instance)
         for transition_ in type(descriptor.workflow).transitions.available_from(current):
-            wrapper = by_transition[transition_.name].__get__(instance, owner)
-            if wrapper.is_available(user=user):
-                result.append(wrapper if user is None else wrapper.as_user(user))
+            result.append(by_transition[transition_.name].__get__(instance, owner))
     return result
 
 

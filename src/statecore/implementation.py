@@ -14,8 +14,8 @@ a call allocates only the wrapper itself.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from collections.abc import Callable, Coroutine, Iterable
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 import attrs
 
@@ -44,6 +44,8 @@ __all__ = ["Availability", "ImplementationWrapper", "Reason", "TransitionEvent"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Q = ParamSpec("Q")
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -425,19 +427,8 @@ class ImplementationWrapper(Generic[P, R]):
         transition = binding.transition
         instance = self.instance
         state = binding.descriptor.read(instance)
-        reasons: list[Reason] = []
-        if not state.known:
-            reasons.append(Reason("state", state.name, _unknown_state_message(self, state.name)))
-        elif state.name not in binding.guards:
-            reasons.append(
-                Reason(
-                    "state",
-                    state.name,
-                    f"not available from state {state.name!r}; "
-                    f"it starts from {names(transition.source)}",
-                )
-            )
-        else:
+        reasons = self._state_reasons(state)
+        if not reasons:
             if binding.guards_await and not can_wait():
                 raise self._refused_question("aexplain()")
             reasons.extend(self._failed_guards(state.name, 0, "aexplain()"))
@@ -447,10 +438,24 @@ class ImplementationWrapper(Generic[P, R]):
             and transition.permission is not None
             and not self._permitted(user, "aexplain()")
         ):
-            reasons.append(
-                Reason("permission", _permission_name(transition), _permission_message(self, user))
-            )
+            reasons.append(self._permission_reason(user))
         return Availability(transition.name, state.name, tuple(reasons))
+
+    def _state_reasons(self, state: StateWrapper) -> list[Reason]:
+        """The reason the transition cannot start from ``state`` (empty when it can)."""
+        if not state.known:
+            return [Reason("state", state.name, _unknown_state_message(self, state.name))]
+        if state.name not in self.binding.guards:
+            message = (
+                f"not available from state {state.name!r}; "
+                f"it starts from {names(self.binding.transition.source)}"
+            )
+            return [Reason("state", state.name, message)]
+        return []
+
+    def _permission_reason(self, user: Any) -> Reason:
+        transition = self.binding.transition
+        return Reason("permission", _permission_name(transition), _permission_message(self, user))
 
     def is_available(self, user: Any = None) -> bool:
         """Tell whether the transition can run now (state, guards, and permission for ``user``).
@@ -598,6 +603,8 @@ class ImplementationWrapper(Generic[P, R]):
     def _awaited_form(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         """The sync call of a transition with async callables: a coroutine, or a refusal."""
         binding = self.binding
+        if binding.coroutine:
+            return self.acall(*args, **kwargs)  # type: ignore[return-value]
         raise refusal(binding.asyncs, binding.transition.name, self.instance, "acall(...)")
 
     def _holds(self, verdict: Any, position: int, source: str, form: str) -> bool:
@@ -633,6 +640,189 @@ class ImplementationWrapper(Generic[P, R]):
                 [what], self.binding.transition.name, self.instance, "acall(...)", returned=True
             ),
         )
+
+    # -- the awaitable forms ----------------------------------------------------------------
+
+    # An ``async def`` implementation makes R a coroutine type: awaiting ``acall`` gives
+    # what the coroutine gives, not the coroutine.
+    @overload
+    def acall(
+        self: ImplementationWrapper[Q, Coroutine[Any, Any, T]], *args: Q.args, **kwargs: Q.kwargs
+    ) -> Coroutine[Any, Any, T]: ...
+    @overload
+    def acall(
+        self: ImplementationWrapper[Q, T], *args: Q.args, **kwargs: Q.kwargs
+    ) -> Coroutine[Any, Any, T]: ...
+    async def acall(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the transition, awaiting its async callables; give the implementation's result.
+
+        The awaitable form of calling the transition (``await order.pay.acall(30)``):
+        the same steps in the same order as the sync call, with the same failure
+        semantics, each guard, permission, hook, implementation and target chooser
+        awaited when it is async (or returns an awaitable). A transition whose
+        implementation is ``async def`` is also awaited directly (``await
+        order.pay(30)``). Sync callables are called as they are, on the event loop.
+
+        Raises:
+            InvalidTransitionError: not available from the current state.
+            ForbiddenTransition: a condition or check hook refused it.
+            TransitionPermissionDenied: the wrapper's user lacks the permission.
+            ConcurrentTransition: the state changed while the transition ran (also
+                when another task moved it while this one awaited).
+            InvalidTargetError: a multi-target transition chose an undeclared target.
+
+        .. versionadded:: 0.1
+        """
+        return await self._arun(args, kwargs)
+
+    async def _arun(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The steps of `__call__`, awaiting what is awaitable (docs/async.md)."""
+        binding = self.binding
+        instance = self.instance
+        descriptor = binding.descriptor
+        source = descriptor.raw(instance)
+        checks = binding.checks.get(source)
+        if checks is None:
+            raise self._unavailable(source)
+        for position, check in enumerate(checks):
+            passed = check(instance)
+            if passed is not True:
+                if is_awaitable(passed):
+                    passed = await passed
+                if not passed:
+                    reasons = [_reason(*binding.guards[source][position][:2])]
+                    reasons += await self._afailed_guards(source, position + 1)
+                    raise self._forbidden_by(source, reasons)
+        if self.user is not None and binding.permission is not None:
+            workflow = descriptor.workflow
+            if not await workflow.acheck_permission(binding.transition, instance, self.user):
+                raise self._denied(source)
+        if binding.starts:
+            self.started(source, args, kwargs)
+
+        event = self._event(source, args, kwargs) if binding.needs_event else None
+        for hook, needs in binding.pre[source]:
+            if needs:
+                done = hook(instance, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, *args, **kwargs)
+            if done is not None and is_awaitable(done):
+                await done
+
+        result: Any = None
+        implementation = binding.implementation
+        if implementation is not None:
+            try:
+                result = implementation(instance, *args, **kwargs)
+                if result is not None and is_awaitable(result):
+                    result = await result
+            except (AbortTransition, AwaitRequired):
+                raise
+            except BaseException as exc:
+                on_error = binding.transition.on_error
+                if on_error is not None:
+                    self.enter_on_error(source, on_error, exc, args, kwargs)
+                raise
+
+        target = binding.target
+        if target is None:
+            chooser = binding.transition.choose_target
+            chosen = result if chooser is None else chooser(instance, *args, **kwargs)
+            if chooser is not None and is_awaitable(chosen):
+                chosen = await chosen
+            target = self._chosen(source, chosen)
+        stored = descriptor.stored(instance)
+        current = source if stored is None else stored
+        if current != source:
+            raise self._interrupted(source, current)
+        self.commit_state(source, target, args, kwargs)
+
+        post = binding.post[target]
+        if post:
+            try:
+                if event is not None:
+                    event.result = result
+                    event.target = descriptor.workflow.states[target]
+                for hook, needs in post:
+                    if needs:
+                        done = hook(instance, result, *args, event=event, **kwargs)
+                    else:
+                        done = hook(instance, result, *args, **kwargs)
+                    if done is not None and is_awaitable(done):
+                        await done
+            except BaseException as exc:
+                self.applied_then_failed(exc, source, target)
+                raise
+        return result
+
+    async def _afailed_guards(self, source: str, start: int) -> list[Reason]:
+        """The reasons of the guards from ``start`` on that refuse, awaiting async ones."""
+        guards = self.binding.guards[source]
+        instance = self.instance
+        reasons = []
+        for kind, name, guard in guards[start:]:
+            passed = guard(instance)
+            if passed is not True and is_awaitable(passed):
+                passed = await passed
+            if not passed:
+                reasons.append(_reason(kind, name))
+        return reasons
+
+    async def aexplain(self, user: Any = None) -> Availability:
+        """The awaitable form of `explain`: async guards and permissions are awaited.
+
+        Args:
+            user: the user to check the permission for.
+
+        Returns:
+            An `Availability`, true when available.
+
+        .. versionadded:: 0.1
+        """
+        binding = self.binding
+        transition = binding.transition
+        instance = self.instance
+        state = binding.descriptor.read(instance)
+        reasons = self._state_reasons(state)
+        if not reasons:
+            reasons.extend(await self._afailed_guards(state.name, 0))
+        user = self.user if user is None else user
+        if (
+            user is not None
+            and transition.permission is not None
+            and not await binding.descriptor.workflow.acheck_permission(transition, instance, user)
+        ):
+            reasons.append(self._permission_reason(user))
+        return Availability(transition.name, state.name, tuple(reasons))
+
+    async def ais_available(self, user: Any = None) -> bool:
+        """The awaitable form of `is_available`: async guards and permissions are awaited.
+
+        Args:
+            user: the user to check the permission for; without one, the permission is
+                not checked.
+
+        Returns:
+            True when calling the transition would not be refused.
+
+        .. versionadded:: 0.1
+        """
+        binding = self.binding
+        instance = self.instance
+        guards = binding.guards.get(binding.descriptor.raw(instance))
+        if guards is None:
+            return False
+        for _kind, _name, guard in guards:
+            passed = guard(instance)
+            if passed is not True and is_awaitable(passed):
+                passed = await passed
+            if not passed:
+                return False
+        user = self.user if user is None else user
+        if user is not None and binding.transition.permission is not None:
+            workflow = binding.descriptor.workflow
+            return await workflow.acheck_permission(binding.transition, instance, user)
+        return True
 
     def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
         """Report that an enter or after hook raised ``exc`` once the state was set.
@@ -748,10 +938,13 @@ class ImplementationWrapper(Generic[P, R]):
         Guards before ``position`` passed a moment ago and are not run again; the one
         that failed is reported without being run again either.
         """
-        binding = self.binding
-        guards = binding.guards[source]
+        guards = self.binding.guards[source]
         reasons = [_reason(*guards[position][:2])]
         reasons += self._failed_guards(source, position + 1, "acall(...)")
+        return self._forbidden_by(source, reasons)
+
+    def _forbidden_by(self, source: str, reasons: list[Reason]) -> ForbiddenTransition:
+        binding = self.binding
         message = (
             f"Transition {binding.transition.name!r} of {describe(self.instance)} is forbidden "
             f"in state {source!r}: {'; '.join(r.message for r in reasons)}"
@@ -800,13 +993,14 @@ class ImplementationWrapper(Generic[P, R]):
         return binding.descriptor.workflow.check_permission(transition, self.instance, user)
 
     def _check_permission(self, source: str) -> None:
-        binding = self.binding
-        transition = binding.transition
-        if self._permitted(self.user, "acall(...)"):
-            return
+        if not self._permitted(self.user, "acall(...)"):
+            raise self._denied(source)
+
+    def _denied(self, source: str) -> TransitionPermissionDenied:
+        transition = self.binding.transition
         message = _permission_message(self, self.user)
         reason = Reason("permission", _permission_name(transition), message)
-        raise TransitionPermissionDenied(
+        return TransitionPermissionDenied(
             message,
             transition=transition.name,
             state=source,

@@ -170,6 +170,31 @@ class Workflow:
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
 
+    async def acheck_permission(self, transition: Transition, instance: Any, user: Any) -> bool:
+        """The awaitable form of `check_permission`, used by the awaitable forms of transitions.
+
+        Awaits a permission callable that is async (or returns an awaitable); a permission
+        name is checked with `check_permission`. Override it for a permission system that
+        must be awaited (and `check_permission` for the sync path).
+
+        Args:
+            transition: the transition.
+            instance: the object.
+            user: the user.
+
+        Returns:
+            True when the user may run the transition.
+
+        .. versionadded:: 0.1
+        """
+        permission = transition.permission
+        if permission is not None and not isinstance(permission, str) and callable(permission):
+            verdict: Any = permission(instance, user)
+            if is_awaitable(verdict):
+                verdict = await verdict
+            return bool(verdict)
+        return self.check_permission(transition, instance, user)
+
     # -- state values -----------------------------------------------------------------
 
     @classmethod
