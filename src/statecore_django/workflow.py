@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.core.signals import setting_changed
 
@@ -156,6 +157,21 @@ class Workflow(statecore.Workflow):
                 return False
             return bool(has_perm(permission) or has_perm(permission, instance))
         return super().check_permission(transition, instance, user)
+
+    async def acheck_permission(
+        self, transition: statecore.Transition, instance: Any, user: Any
+    ) -> bool:
+        """The awaitable form of `check_permission`, run in a worker thread.
+
+        A permission name is checked with ``user.has_perm()``, which queries the
+        database: it runs in ``sync_to_async(thread_sensitive=True)``, and an async
+        permission callable is awaited from there.
+        """
+        from .wrappers import _waiting_call
+
+        return await sync_to_async(_waiting_call, thread_sensitive=True)(
+            self.check_permission, (transition, instance, user), {}
+        )
 
     def _current(self, instance: Any) -> str:
         for name, workflow in type(instance)._workflows.items():
