@@ -32,7 +32,7 @@ from typing import (
 from .errors import ProtectedStateError, UnknownTransitionError, WorkflowDefinitionError, describe
 from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
 from .implementation import Guard, HookCall, ImplementationWrapper, TransitionBinding, wants_event
-from .states import StateWrapper
+from .states import StateList, StateWrapper
 from .workflow import Workflow, did_you_mean
 
 if TYPE_CHECKING:
@@ -352,10 +352,12 @@ def bind(
     """
     if descriptors is None:
         descriptors = state_descriptors(cls)
+    problems: list[str] = _binding_problems(cls, descriptors)
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
     cls._workflows = {name: d.workflow for name, d in descriptors.items()}  # type: ignore[attr-defined]
     if not descriptors:
         return
-    problems: list[str] = []
     attributes = _attributes(cls)
     implementations = _implementations(cls, attributes, descriptors, problems)
     hooks = _hooks(attributes, descriptors, problems)
@@ -413,6 +415,26 @@ def bind(
     for attribute, method in installs.items():
         setattr(cls, attribute, method)
     cls._transition_methods = methods  # type: ignore[attr-defined]
+
+
+def _binding_problems(cls: type, descriptors: dict[str, StateDescriptor]) -> list[str]:
+    """A workflow class where an instance was meant, and workflows that define no states."""
+    problems = [
+        f"{cls.__qualname__}.{attribute} is the workflow class {value.__qualname__}, which "
+        f"binds nothing; write {attribute} = {value.__name__}() to bind an instance"
+        for attribute, value in vars(cls).items()
+        if isinstance(value, type)
+        and issubclass(value, Workflow)
+        and value.__qualname__ != f"{cls.__qualname__}.{attribute}"  # not a nested class
+    ]
+    problems += [
+        f"{cls.__qualname__}.{name} is bound to {type(d.workflow).__qualname__}, which defines "
+        f"no states (an abstract workflow); bind a subclass that sets states, transitions and "
+        f"initial_state"
+        for name, d in descriptors.items()
+        if not isinstance(type(d.workflow).states, StateList)
+    ]
+    return problems
 
 
 def _shared(name: str, descriptors: dict[str, StateDescriptor]) -> bool:
@@ -601,6 +623,8 @@ def _binding(
             target: calls(select(HookKind.ENTER, target)) + after for target in transition_.targets
         }
         needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
+    if function is not None and not needs_event:
+        needs_event = wants_event(function)
     return TransitionBinding(
         owner=cls,
         descriptor=descriptor,

@@ -153,7 +153,10 @@ class TransitionBinding:
         guards: per source state, ``(kind, name, callable)`` guards.
         pre: per source state, the before then leave hooks.
         post: per target state, the enter then after hooks.
-        needs_event: True when any hook asks for the `TransitionEvent`.
+        needs_event: True when any hook, or the implementation, asks for the
+            `TransitionEvent`.
+        implementation_event: True when the implementation declares a keyword-only
+            ``event`` parameter (to learn, e.g., the user given with ``as_user()``).
         logs: True when the workflow overrides `Workflow.log_transition`.
         key: where the state is kept (the descriptor's ``key``).
         in_dict: True when ``key`` is a ``__dict__`` key (the descriptor's ``in_dict``).
@@ -193,6 +196,7 @@ class TransitionBinding:
         "guards",
         "guards_await",
         "implementation",
+        "implementation_event",
         "in_dict",
         "key",
         "logs",
@@ -281,6 +285,9 @@ class TransitionBinding:
             for hook, _needs in entries
         )
         implementation = self.implementation
+        self.implementation_event: bool = implementation is not None and wants_event(
+            implementation
+        )
         self.coroutine: bool = implementation is not None and is_async_callable(implementation)
         own = [f"implementation {transition.name!r}"] if self.coroutine else []
         if transition.choose_target is not None and is_async_callable(transition.choose_target):
@@ -550,7 +557,10 @@ class ImplementationWrapper(Generic[P, R]):
         implementation = binding.implementation
         if implementation is not None:
             try:
-                result = implementation(instance, *args, **kwargs)
+                if binding.implementation_event:
+                    result = implementation(instance, *args, event=event, **kwargs)
+                else:
+                    result = implementation(instance, *args, **kwargs)
                 if result is not None and is_awaitable(result):
                     result = self._finish(implementation, result)
             except (AbortTransition, AwaitRequired):
@@ -713,7 +723,10 @@ class ImplementationWrapper(Generic[P, R]):
         implementation = binding.implementation
         if implementation is not None:
             try:
-                result = implementation(instance, *args, **kwargs)
+                if binding.implementation_event:
+                    result = implementation(instance, *args, event=event, **kwargs)
+                else:
+                    result = implementation(instance, *args, **kwargs)
                 if result is not None and is_awaitable(result):
                     result = await result
             except (AbortTransition, AwaitRequired):
