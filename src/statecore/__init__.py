@@ -18,6 +18,7 @@ a method::
 
 from contextlib import suppress as _suppress
 
+from .availability import Availability, Reason
 from .binding import (
     StateDescriptor,
     TransitionMethod,
@@ -50,7 +51,7 @@ from .hooks import (
     on_leave_state,
     transition_check,
 )
-from .implementation import Availability, ImplementationWrapper, Reason, TransitionEvent
+from .implementation import ImplementationWrapper, TransitionEvent
 from .states import State, StateList, StateWrapper
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 from .workflow import Workflow

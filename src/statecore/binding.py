@@ -29,9 +29,10 @@ from typing import (
     overload,
 )
 
+from .compiled import Guard, HookCall, TransitionBinding, wants_event
 from .errors import ProtectedStateError, UnknownTransitionError, WorkflowDefinitionError, describe
 from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
-from .implementation import Guard, HookCall, ImplementationWrapper, TransitionBinding, wants_event
+from .implementation import ImplementationWrapper
 from .states import StateList, StateWrapper
 from .workflow import Workflow, did_you_mean
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .availability import Availability
 from .binding import StateDescriptor, available_transitions
 from .errors import UnknownTransitionError, describe, names
-from .implementation import Availability, ImplementationWrapper
+from .implementation import ImplementationWrapper
 from .states import StateWrapper
 from .workflow import Workflow, did_you_mean
 
