@@ -70,6 +70,8 @@ class Workflow:
     final_states: ClassVar[Any] = ()
     #: The class that runs transitions; swap it to wrap them (e.g. in a DB transaction).
     implementation_class: ClassVar[type[ImplementationWrapper[Any, Any]]] = ImplementationWrapper
+    #: The class of the state wrappers reading the state gives (adapters subclass it).
+    wrapper_class: ClassVar[type[StateWrapper]] = StateWrapper
 
     _wrappers: ClassVar[dict[str, StateWrapper]] = {}
 
@@ -246,7 +248,7 @@ class Workflow:
         """
         wrapper = cls._wrappers.get(name)
         if wrapper is None:
-            wrapper = StateWrapper(State(str(name)), cls, known=False)
+            wrapper = cls.wrapper_class(State(str(name)), cls, known=False)
         return wrapper
 
     # -- graphs -----------------------------------------------------------------------
@@ -449,7 +451,7 @@ def _compile(cls: type[Workflow]) -> None:
     cls.states = StateList(states)
     cls.transitions = TransitionList(resolved)
     cls.initial_state = states[initial]
-    cls._wrappers = {name: StateWrapper(state, cls) for name, state in states.items()}
+    cls._wrappers = {name: cls.wrapper_class(state, cls) for name, state in states.items()}
 
 
 #: Names statecore keeps on host classes; a transition of that name would replace them.

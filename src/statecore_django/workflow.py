@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.core.signals import setting_changed
+from django.utils.functional import Promise
 
 import statecore
 
@@ -16,7 +17,7 @@ from .wrappers import TransactionalImplementationWrapper
 if TYPE_CHECKING:
     from django.db import models
 
-__all__ = ["Workflow"]
+__all__ = ["StateWrapper", "Workflow"]
 
 _FROM_SETTINGS = "<STATECORE_LOG_MODEL>"
 
@@ -29,6 +30,23 @@ def _forget_log_models(**kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_log_models, dispatch_uid="statecore_django.log_models")
+
+
+class StateWrapper(statecore.StateWrapper, Promise):
+    """The state wrapper of Django workflows: Django takes it for its stored value.
+
+    It is a ``Promise``, as lazy translations are, so that Django converts it where it
+    converts those: ``DjangoJSONEncoder`` (and so ``JsonResponse``) writes it as its name,
+    and a model field given one in a query or a save uses the stored value (the name, or
+    an integer state's value). It is a `statecore.StateWrapper` in every other respect.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ()
+
+    def _proxy____cast(self) -> Any:
+        return self.value
 
 
 class Workflow(statecore.Workflow):
@@ -55,6 +73,7 @@ class Workflow(statecore.Workflow):
     """
 
     implementation_class = TransactionalImplementationWrapper
+    wrapper_class = StateWrapper
     log_model: ClassVar[str | None] = _FROM_SETTINGS
     locking: ClassVar[str | None] = None
     log_creation: ClassVar[bool] = False
