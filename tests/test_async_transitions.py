@@ -349,3 +349,21 @@ def test_awaitable_form_of_a_sync_transition_runs_it_the_same_way() -> None:
     assert order.state == "placed"
     assert run(order.pay.acall()) is None
     assert order.state == "paid"
+
+
+def test_testing_helpers_have_awaitable_forms() -> None:
+    """The testing helpers await async guards and transitions in their awaitable forms."""
+    from statecore import testing
+
+    payment = AsyncPayment(stock=False)
+    with pytest.raises(AwaitRequired, match="aassert_transition"):
+        testing.assert_transition(payment, "pay", 30, to="paid")
+    run(testing.aassert_not_available(payment, "pay"))
+    with pytest.raises(AssertionError, match="condition 'in_stock' is not met"):
+        run(testing.aassert_available(payment, "pay"))
+    payment.stock = True
+    assert run(testing.aavailable_names(payment)) == ["pay"]
+    run(testing.aassert_available(payment, "pay", exact=True))
+    assert run(testing.aassert_transition(payment, "pay", 30, to="paid")) == "receipt 30"
+    with pytest.raises(AssertionError, match="went from 'paid' to 'rejected'"):
+        run(testing.aassert_transition(payment, "review", "rejected", to="approved"))
