@@ -120,6 +120,22 @@ def test_availability_questions_run_in_the_worker_thread() -> None:
     assert [w.name for w in names] == ["pay", "cancel"]
 
 
+@pytest.mark.parametrize("fail", ["", "cascade"])
+def test_transition_awaited_from_an_async_hook_joins_the_outer_transaction(fail: str) -> None:
+    """An async hook awaiting another object's transition: both commit, or both roll back."""
+    other = placed()
+    order = placed(note="next", amount=other.pk, fail=fail)
+    if fail:
+        with pytest.raises(RuntimeError, match="cascade failed"):
+            async_to_sync(order.cancel.acall)()
+    else:
+        async_to_sync(order.cancel.acall)()
+    expected = "placed" if fail else "cancelled"
+    assert AsyncOrder.objects.get(pk=order.pk).state == expected
+    assert AsyncOrder.objects.get(pk=other.pk).state == expected
+    assert TransitionLog.for_object(other).count() == (0 if fail else 1)
+
+
 def test_sync_transitions_of_any_model_can_be_awaited() -> None:
     """``acall`` of a model whose callables are all sync runs it as the sync call does."""
     order = Order.objects.create(state="paid")
@@ -159,7 +175,8 @@ def test_sixteen_concurrent_async_tasks_commit_exactly_once_per_round(model: typ
     """16 tasks race on one row; each round exactly one commits, with one log row.
 
     Every round, each task loads the row, then all run the same transition: one commits,
-    the others get ConcurrentTransition. On PostgreSQL and MariaDB each task has its own
+    the others get ConcurrentTransition. (Locking "none" lets the last writer win by
+    design, so it has no such guarantee to test.) On PostgreSQL and MariaDB each task has its own
     thread-sensitive context, so its own thread and connection, as concurrent ASGI
     requests have; SQLite's in-memory test database has one connection to share.
     """

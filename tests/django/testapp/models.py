@@ -347,3 +347,11 @@ class AsyncOrder(models.Model):
     @statecore_django.on_commit("pay")
     async def confirm(self, result: str, amount: int) -> None:
         AsyncOrder.committed.append((self.pk, result))
+
+    @statecore.after_transition("cancel")
+    async def cancel_the_next(self, result: Any) -> None:
+        """With ``note="next"``, cancel the order whose pk is ``amount`` too (awaited)."""
+        if self.note == "next":
+            other = await AsyncOrder.objects.aget(pk=self.amount)
+            await other.cancel.acall()
+        self._step("cascade")
