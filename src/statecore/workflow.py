@@ -391,7 +391,7 @@ def _compile(cls: type[Workflow]) -> None:
                     and source in states
                     and target in states
                     and is_valid_name(name)
-                    and not _reserved(name)
+                    and name[:1] != "_"  # private and special names: checked below
                     and name not in seen
                 ):
                     seen.add(name)
