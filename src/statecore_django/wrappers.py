@@ -17,6 +17,10 @@ sent and the exception propagates with a note saying what the database holds. An
 raised after COMMIT (an `statecore_django.on_commit` hook) leaves the transition standing
 and says so.
 
+Awaited (``acall``, ``aexplain``, ``ais_available``), the same sync path runs in a worker
+thread with ``sync_to_async(thread_sensitive=True)``, and awaits the workflow's async
+callables on the event loop from there (docs/django.md, "Async views").
+
 Locking (``Workflow.locking``):
 
 ``"none"``
