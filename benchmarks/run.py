@@ -390,6 +390,12 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
             f"{mine['extra']:+,.0f} B",
             mine["extra"] <= 0,
         )
+    mine, _peers = ok("W9")
+    twin, _ = ok("W2")
+    if mine and twin:
+        # statecore's own medians, W9 against W2 of the same run.
+        cost = mine["median"] / twin["median"]
+        add(f"W9 an awaited transition at most 2x its sync twin (W2): {cost:.2f}x", cost <= 2)
     for workload, (group, _function, _unit) in WORKLOADS.items():
         if group != "django_db":
             continue

@@ -73,7 +73,10 @@ def _documented(name: str, package: str) -> bool | None:
     found: bool | None = None
     for lines, tree in _modules(package):
         for node in tree.body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and node.name == name:
+            if (
+                isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.name == name
+            ):
                 doc = ast.get_docstring(node)
                 found = bool(found) or bool(doc and doc.strip())
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):

@@ -184,3 +184,90 @@ class Ticket(statecore.WorkflowEnabled):
     def record(self, result: object, *args: object, event: statecore.TransitionEvent) -> None:
         """Remember the transition's name."""
         self.history.append(event.transition.name)
+
+
+# -- async transitions ------------------------------------------------------------------------
+
+
+class PaymentFlow(statecore.Workflow):
+    """An order's payment, with a guard, a permission, an on_error state and two targets."""
+
+    states = ("placed", "paid", "failed", "approved", "rejected")
+    transitions = (
+        statecore.Transition(
+            "pay", "placed", "paid", conditions=["in_stock"], on_error="failed", permission=None
+        ),
+        statecore.Transition("review", "paid", ("approved", "rejected")),
+        ("retry", "failed", "placed"),
+    )
+    initial_state = "placed"
+
+    def log_transition(
+        self,
+        transition: statecore.Transition,
+        from_state: statecore.State,
+        instance: object,
+        /,
+        *args: object,
+        **kwargs: object,
+    ) -> None:
+        """Record the log step among the others."""
+        instance.steps.append("log")  # type: ignore[attr-defined]
+
+
+class AsyncPayment(statecore.WorkflowEnabled):
+    """Every kind of callable of ``pay`` is async; ``steps`` records them in running order."""
+
+    state = PaymentFlow()
+
+    def __init__(self, *, stock: bool = True, fail: str | None = None) -> None:
+        self.stock = stock
+        self.fail = fail
+        self.steps: list[str] = []
+
+    async def in_stock(self) -> bool:
+        """The condition of ``pay``."""
+        self.steps.append("condition")
+        return self.stock
+
+    def _step(self, name: str) -> None:
+        self.steps.append(name)
+        if self.fail == name:
+            raise RuntimeError(f"{name} failed")
+
+    @statecore.transition_check("pay")
+    async def funded(self) -> bool:
+        """A check hook."""
+        self._step("check")
+        return True
+
+    @statecore.before_transition("pay")
+    async def reserve(self, amount: int) -> None:
+        """A before hook."""
+        self._step("before")
+
+    @statecore.on_leave_state("placed")
+    async def leaving(self, amount: int) -> None:
+        """A leave hook."""
+        self._step("leave")
+
+    @statecore.transition()
+    async def pay(self, amount: int) -> str:
+        """The implementation."""
+        self._step("implementation")
+        return f"receipt {amount}"
+
+    @statecore.on_enter_state("paid")
+    async def entered(self, result: str, amount: int) -> None:
+        """An enter hook."""
+        self._step("enter")
+
+    @statecore.after_transition("pay")
+    async def notify(self, result: str, amount: int) -> None:
+        """An after hook."""
+        self._step("after")
+
+    @statecore.transition()
+    async def review(self, verdict: str) -> str:
+        """Chooses the target by its result."""
+        return verdict

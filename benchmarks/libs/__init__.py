@@ -15,6 +15,11 @@ Every module defines the same names, which the workload modules call:
   class name unique), and count its states and transitions through the library's own
   introspection.
 
+The libraries that await async callables (W9, `AWAITING`) also define:
+
+- ``awaited(calls)``: the W2 workflow with an ``async def`` guard and after hook, as a
+  `PingPong` whose ``round`` and ``go`` are coroutine functions.
+
 The libraries that save to a database (W7) also define:
 
 - ``DJANGO_APPS``: the Django applications their models need installed (their log app).
@@ -53,6 +58,8 @@ BASELINE = "baseline"
 CONTEXT = {"attrs": ("W6",)}
 # The libraries that save transitions to a database and log them (W7).
 SAVING = ("statecore", "django-fsm-2", "django-xworkflows")
+# The libraries that await async guards and hooks (W9).
+AWAITING = ("statecore", "python-statemachine", "transitions")
 
 
 class PingPong(NamedTuple):

@@ -281,3 +281,38 @@ def _door(name: str, move: Any) -> Saved:
         lambda obj: obj.state,
         rows,
     )
+
+
+def awaited(calls: Calls) -> PingPong:
+    class AwaitedPlain:
+        """Hand-written: the state check, an awaited guard, the change, an awaited hook."""
+
+        def __init__(self) -> None:
+            self.state = "a"
+
+        async def ok(self) -> bool:
+            calls.guard += 1
+            return True
+
+        async def done(self) -> None:
+            calls.hook += 1
+
+        async def go(self) -> None:
+            if self.state != "a" or not await self.ok():
+                raise ValueError("go is not available")
+            self.state = "b"
+            await self.done()
+
+        async def back(self) -> None:
+            if self.state != "b" or not await self.ok():
+                raise ValueError("back is not available")
+            self.state = "a"
+            await self.done()
+
+    obj = AwaitedPlain()
+
+    async def round_() -> None:
+        await obj.go()
+        await obj.back()
+
+    return PingPong(obj, round_, obj.go, lambda: obj.state)

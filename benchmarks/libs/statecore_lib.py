@@ -160,3 +160,32 @@ def saved(locking: str) -> Saved:
         lambda obj: obj.state.name,
         log,
     )
+
+
+def awaited(calls: Calls) -> PingPong:
+    class AwaitedFlow(statecore.Workflow):
+        states = PING_PONG_STATES
+        transitions = tuple(
+            statecore.Transition(name, source, target, conditions="ok")
+            for name, source, target in PING_PONG_TRANSITIONS
+        )
+        initial_state = PING_PONG_INITIAL
+
+    class AwaitedDoor(statecore.WorkflowEnabled):
+        state = AwaitedFlow()
+
+        async def ok(self) -> bool:
+            calls.guard += 1
+            return True
+
+        @statecore.after_transition("go", "back")
+        async def done(self, result: Any) -> None:
+            calls.hook += 1
+
+    obj = AwaitedDoor()
+
+    async def round_() -> None:
+        await obj.go.acall()
+        await obj.back.acall()
+
+    return PingPong(obj, round_, obj.go.acall, lambda: obj.state.name)

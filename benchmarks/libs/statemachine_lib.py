@@ -129,3 +129,30 @@ def define(index: int) -> Any:
 def count(defined: Any) -> tuple[int, int]:
     transitions = sum(len(list(state.transitions)) for state in defined.states)
     return len(defined.states), transitions
+
+
+def awaited(calls: Calls) -> PingPong:
+    class AwaitedDoor(StateMachine):
+        a = State(initial=True)
+        b = State()
+
+        go = a.to(b, cond="ok", after="done")
+        back = b.to(a, cond="ok", after="done")
+
+        async def ok(self) -> bool:
+            calls.guard += 1
+            return True
+
+        async def done(self) -> None:
+            calls.hook += 1
+
+    obj = AwaitedDoor()
+    # With async callbacks the initial state is entered on activation, which outside an
+    # event loop runs at once.
+    obj.activate_initial_state()
+
+    async def round_() -> None:
+        await obj.go()
+        await obj.back()
+
+    return PingPong(obj, round_, obj.go, lambda: obj.current_state_value)

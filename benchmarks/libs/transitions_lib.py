@@ -153,3 +153,32 @@ def count(defined: Any) -> tuple[int, int]:
         len(moves) for event in defined.events.values() for moves in event.transitions.values()
     )
     return len(defined.states), transitions
+
+
+def awaited(calls: Calls) -> PingPong:
+    from transitions.extensions.asyncio import AsyncMachine
+
+    class AwaitedDoor:
+        async def ok(self) -> bool:
+            calls.guard += 1
+            return True
+
+        async def done(self) -> None:
+            calls.hook += 1
+
+    obj: Any = AwaitedDoor()
+    AsyncMachine(
+        model=obj,
+        states=list(PING_PONG_STATES),
+        transitions=[
+            {"trigger": name, "source": source, "dest": target, "conditions": "ok", "after": "done"}
+            for name, source, target in PING_PONG_TRANSITIONS
+        ],
+        initial=PING_PONG_INITIAL,
+    )
+
+    async def round_() -> None:
+        await obj.go()
+        await obj.back()
+
+    return PingPong(obj, round_, obj.go, lambda: obj.state)

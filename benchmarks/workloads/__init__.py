@@ -2,6 +2,7 @@
 
 - ``inmemory``: W1-W5 and W8, objects in memory.
 - ``imports``: W6, import time in fresh interpreters.
+- ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -18,7 +19,7 @@ from importlib import metadata
 from typing import Any
 
 from harness import FULL, QUICK, CheckFailed
-from libs import BASELINE, CONTEXT, LIBRARIES, SAVING
+from libs import AWAITING, BASELINE, CONTEXT, LIBRARIES, SAVING
 
 # Workload -> (group module, function name, unit of the measured value).
 WORKLOADS: dict[str, tuple[str, str, str]] = {
@@ -31,6 +32,7 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W7-sqlite": ("django_db", "w7_sqlite", "s"),
     "W7-postgresql": ("django_db", "w7_postgresql", "s"),
     "W8": ("inmemory", "w8", "s"),
+    "W9": ("awaited", "w9", "s"),
 }
 
 TITLES = {
@@ -43,6 +45,7 @@ TITLES = {
     "W7-sqlite": "one logged transition saved to SQLite",
     "W7-postgresql": "one logged transition saved to PostgreSQL",
     "W8": "create one instance in its initial state",
+    "W9": "one awaited transition with one async guard (True) and one async after hook",
 }
 
 
@@ -50,7 +53,10 @@ def takes_part(library: str, workload: str) -> bool:
     """Tell whether ``library`` runs ``workload`` (W7 needs a library that saves and logs)."""
     if library in CONTEXT:
         return workload in CONTEXT[library]
-    return library in SAVING or WORKLOADS[workload][0] != "django_db"
+    group = WORKLOADS[workload][0]
+    if group == "awaited":
+        return library in AWAITING
+    return library in SAVING or group != "django_db"
 
 
 def load(library: str) -> Any:

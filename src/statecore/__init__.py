@@ -18,16 +18,19 @@ a method::
 
 from contextlib import suppress as _suppress
 
+from .availability import Availability, Reason
 from .binding import (
     StateDescriptor,
     TransitionMethod,
     WorkflowEnabled,
+    aavailable_transitions,
     available_transitions,
     get_transition,
     transition,
 )
 from .errors import (
     AbortTransition,
+    AwaitRequired,
     ConcurrentTransition,
     ForbiddenTransition,
     InvalidStateError,
@@ -48,7 +51,7 @@ from .hooks import (
     on_leave_state,
     transition_check,
 )
-from .implementation import Availability, ImplementationWrapper, Reason, TransitionEvent
+from .implementation import ImplementationWrapper, TransitionEvent
 from .states import State, StateList, StateWrapper
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 from .workflow import Workflow
@@ -60,6 +63,7 @@ __all__ = [
     "ANY_BUT_TARGET",
     "AbortTransition",
     "Availability",
+    "AwaitRequired",
     "ConcurrentTransition",
     "ForbiddenTransition",
     "Hook",
@@ -84,6 +88,7 @@ __all__ = [
     "WorkflowDefinitionError",
     "WorkflowEnabled",
     "WorkflowError",
+    "aavailable_transitions",
     "after_transition",
     "available_transitions",
     "before_transition",

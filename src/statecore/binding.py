@@ -30,10 +30,11 @@ from typing import (
     overload,
 )
 
+from .compiled import Guard, HookCall, TransitionBinding, wants_event
 from .errors import ProtectedStateError, UnknownTransitionError, WorkflowDefinitionError, describe
 from .hooks import HOOKS_ATTRIBUTE, Hook, HookKind
-from .implementation import Guard, HookCall, ImplementationWrapper, TransitionBinding, wants_event
-from .states import StateWrapper
+from .implementation import ImplementationWrapper
+from .states import StateList, StateWrapper
 from .workflow import Workflow, did_you_mean
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ __all__ = [
     "StateDescriptor",
     "TransitionMethod",
     "WorkflowEnabled",
+    "aavailable_transitions",
     "available_transitions",
     "get_transition",
     "transition",
@@ -366,10 +368,12 @@ def bind(
     """
     if descriptors is None:
         descriptors = state_descriptors(cls)
+    problems: list[str] = _binding_problems(cls, descriptors)
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
     cls._workflows = {name: d.workflow for name, d in descriptors.items()}  # type: ignore[attr-defined]
     if not descriptors:
         return
-    problems: list[str] = []
     attributes = _attributes(cls)
     implementations = _implementations(cls, attributes, descriptors, problems)
     hooks = _hooks(attributes, descriptors, problems)
@@ -427,6 +431,26 @@ def bind(
     for attribute, method in installs.items():
         setattr(cls, attribute, method)
     cls._transition_methods = methods  # type: ignore[attr-defined]
+
+
+def _binding_problems(cls: type, descriptors: dict[str, StateDescriptor]) -> list[str]:
+    """A workflow class where an instance was meant, and workflows that define no states."""
+    problems = [
+        f"{cls.__qualname__}.{attribute} is the workflow class {value.__qualname__}, which "
+        f"binds nothing; write {attribute} = {value.__name__}() to bind an instance"
+        for attribute, value in vars(cls).items()
+        if isinstance(value, type)
+        and issubclass(value, Workflow)
+        and value.__qualname__ != f"{cls.__qualname__}.{attribute}"  # not a nested class
+    ]
+    problems += [
+        f"{cls.__qualname__}.{name} is bound to {type(d.workflow).__qualname__}, which defines "
+        f"no states (an abstract workflow); bind a subclass that sets states, transitions and "
+        f"initial_state"
+        for name, d in descriptors.items()
+        if not isinstance(type(d.workflow).states, StateList)
+    ]
+    return problems
 
 
 def _shared(name: str, descriptors: dict[str, StateDescriptor]) -> bool:
@@ -615,6 +639,8 @@ def _binding(
             target: calls(select(HookKind.ENTER, target)) + after for target in transition_.targets
         }
         needs_event = any(needs for group in (*pre.values(), *post.values()) for _, needs in group)
+    if function is not None and not needs_event:
+        needs_event = wants_event(function)
     return TransitionBinding(
         owner=cls,
         descriptor=descriptor,
@@ -652,6 +678,37 @@ def available_transitions(
 
     .. versionadded:: 0.1
     """
+    return [
+        wrapper if user is None else wrapper.as_user(user)
+        for wrapper in _leaving(instance, field)
+        if wrapper.is_available(user=user)
+    ]
+
+
+async def aavailable_transitions(
+    instance: object, *, field: str | None = None, user: Any = None
+) -> list[ImplementationWrapper[Any, Any]]:
+    """The awaitable form of `available_transitions`: async guards and permissions are awaited.
+
+    Args:
+        instance: a `WorkflowEnabled` object.
+        field: the state attribute; all of them when None.
+        user: when given, only transitions this user may run.
+
+    Returns:
+        The bound transitions, ready to call (or to await with ``acall``).
+
+    .. versionadded:: 0.1
+    """
+    return [
+        wrapper if user is None else wrapper.as_user(user)
+        for wrapper in _leaving(instance, field)
+        if await wrapper.ais_available(user=user)
+    ]
+
+
+def _leaving(instance: object, field: str | None) -> list[ImplementationWrapper[Any, Any]]:
+    """The transitions of ``instance`` that start from its current state(s), bound to it."""
     owner = type(instance)
     methods: dict[str, dict[str, TransitionMethod[Any, Any]]] = getattr(
         owner, "_transition_methods", {}
@@ -669,9 +726,7 @@ def available_transitions(
         descriptor = cast("StateDescriptor", next(iter(by_transition.values())).descriptor)
         current = descriptor.raw(instance)
         for transition_ in type(descriptor.workflow).transitions.available_from(current):
-            wrapper = by_transition[transition_.name].__get__(instance, owner)
-            if wrapper.is_available(user=user):
-                result.append(wrapper if user is None else wrapper.as_user(user))
+            result.append(by_transition[transition_.name].__get__(instance, owner))
     return result
 
 

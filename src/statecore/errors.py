@@ -8,6 +8,7 @@ HTTP status or a UI message without parsing text::
     ├── InvalidStateError              a value is not a state of the workflow (ValueError too)
     ├── UnknownTransitionError         no transition has that name (AttributeError too)
     ├── ProtectedStateError            direct assignment to a protected state (AttributeError too)
+    ├── AwaitRequired                  the sync form of an async transition or guard (TypeError too)
     ├── AbortTransition                a transition did not run; the state is unchanged
     │   ├── InvalidTransitionError     not available from the current state
     │   ├── ForbiddenTransition        a condition or a transition_check hook said no
@@ -29,6 +30,7 @@ from typing import Any
 
 __all__ = [
     "AbortTransition",
+    "AwaitRequired",
     "ConcurrentTransition",
     "ForbiddenTransition",
     "InvalidStateError",
@@ -135,6 +137,41 @@ class ProtectedStateError(WorkflowError, AttributeError):
     def __init__(self, message: str, *, instance: object, field: str) -> None:
         self.instance = instance
         self.field = field
+        super().__init__(message)
+
+
+class AwaitRequired(WorkflowError, TypeError):
+    """The sync form was used where only the awaitable form can run.
+
+    Raised, before anything runs, by the sync call of a transition that has async
+    callables (``order.pay()`` instead of ``await order.pay.acall()``), by
+    ``is_available()`` or ``explain()`` when a guard or permission is async, and when a
+    callable returns an awaitable on the sync path (a guard's awaitable is never taken
+    for a "yes"). The state is unchanged unless the awaitable came from an enter or
+    after hook, once the state was set (a note then says so).
+
+    Attributes:
+        transition: the transition's name.
+        instance: the object.
+        callables: names of the async callables involved, e.g. ``("condition 'paid'",)``.
+        form: the awaitable form to use instead, e.g. ``"await order.pay.acall(...)"``.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transition: str,
+        instance: object,
+        callables: Sequence[str] = (),
+        form: str = "",
+    ) -> None:
+        self.transition = transition
+        self.instance = instance
+        self.callables = tuple(callables)
+        self.form = form
         super().__init__(message)
 
 

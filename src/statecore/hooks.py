@@ -60,8 +60,16 @@ class HookKind(enum.Enum):
 
 
 def _names(value: tuple[Any, ...]) -> tuple[str, ...]:
-    names = tuple(getattr(item, "name", item) for item in value)
+    names = tuple(_name(item) for item in value)
     return names or ("*",)
+
+
+def _name(item: Any) -> Any:
+    """A state or transition name, from a name, a `State`, a wrapper or an enum member."""
+    if isinstance(item, enum.Enum):
+        # The name a state built from this member has (see State.from_member).
+        return item.value if isinstance(item.value, str) else item.name.lower()
+    return getattr(item, "name", item)
 
 
 @attrs.frozen

@@ -6,21 +6,22 @@ Django adapter wraps transitions in a database transaction. Subclasses override
 `ImplementationWrapper.__call__` (to wrap the whole run) or
 `ImplementationWrapper.commit_state` (to persist the new state), and call ``super()``.
 
-Everything that does not depend on the object (which hooks apply from which state, the
-implementation, the target) is computed once per host class in a `TransitionBinding`, so
-a call allocates only the wrapper itself.
+Everything that does not depend on the object is computed once per host class in a
+`statecore.compiled.TransitionBinding`, so a call allocates only the wrapper itself.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 import attrs
 
+from .availability import Availability, Reason, guard_label, guard_reason, permission_name
+from .awaitables import can_wait, is_awaitable, refusal, settle
 from .errors import (
     AbortTransition,
+    AwaitRequired,
     ConcurrentTransition,
     ForbiddenTransition,
     InvalidStateError,
@@ -34,64 +35,16 @@ from .errors import (
 from .states import State, StateWrapper
 
 if TYPE_CHECKING:
-    from .binding import StateDescriptor
+    from .compiled import TransitionBinding
     from .transitions import Transition
     from .workflow import Workflow
 
-__all__ = ["Availability", "ImplementationWrapper", "Reason", "TransitionEvent"]
+__all__ = ["ImplementationWrapper", "TransitionEvent"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@attrs.frozen
-class Reason:
-    """Why a transition is not available.
-
-    Attributes:
-        kind: ``"state"`` (not from the current state), ``"condition"`` (a guard of the
-            transition), ``"check"`` (a `transition_check` hook) or ``"permission"``.
-        name: the guard's or hook's name, the state's name, or the permission.
-        message: one sentence for people.
-
-    .. versionadded:: 0.1
-    """
-
-    kind: str
-    name: str
-    message: str
-
-
-@attrs.frozen
-class Availability:
-    """Whether a transition can run now, and if not, every reason why.
-
-    True in a boolean context when the transition is available.
-
-    Attributes:
-        transition: the transition's name.
-        state: the object's current state name.
-        reasons: every unmet requirement, empty when available.
-
-    .. versionadded:: 0.1
-    """
-
-    transition: str
-    state: str
-    reasons: tuple[Reason, ...] = ()
-
-    @property
-    def available(self) -> bool:
-        """True when nothing stands in the way."""
-        return not self.reasons
-
-    def __bool__(self) -> bool:
-        return not self.reasons
-
-    @property
-    def message(self) -> str:
-        """All reasons in one sentence (empty when available)."""
-        return "; ".join(reason.message for reason in self.reasons)
+Q = ParamSpec("Q")
+T = TypeVar("T")
 
 
 @attrs.define(slots=True, eq=False)
@@ -121,171 +74,6 @@ class TransitionEvent:
     kwargs: dict[str, Any]
     user: Any = None
     result: Any = None
-
-
-HookCall = tuple[Callable[..., Any], bool]
-Guard = tuple[str, str, Callable[[Any], Any]]
-
-
-def wants_event(function: Callable[..., Any]) -> bool:
-    """Tell whether a hook declares a keyword-only parameter named ``event``."""
-    try:
-        parameter = inspect.signature(function).parameters.get("event")
-    except (TypeError, ValueError):
-        return False
-    return parameter is not None and parameter.kind is inspect.Parameter.KEYWORD_ONLY
-
-
-class TransitionBinding:
-    """Everything about one transition on one host class that does not change per call.
-
-    Built by `WorkflowEnabled` when the class is created.
-
-    Attributes:
-        owner: the host class.
-        descriptor: the state attribute's descriptor.
-        transition: the transition.
-        implementation: the function to run, or None for a no-op.
-        guards: per source state, ``(kind, name, callable)`` guards.
-        pre: per source state, the before then leave hooks.
-        post: per target state, the enter then after hooks.
-        needs_event: True when any hook asks for the `TransitionEvent`.
-        logs: True when the workflow overrides `Workflow.log_transition`.
-        key: where the state is kept (the descriptor's ``key``).
-        in_dict: True when ``key`` is a ``__dict__`` key (the descriptor's ``in_dict``).
-        target: the single target's name, None for a multi-target transition.
-        direct: the source states from which the transition has nothing to run but
-            the assignment of the target (no guard, hook, implementation, permission or
-            log, and the default `ImplementationWrapper.commit_state`).
-        assigns: True when committing is a plain assignment (no log, default
-            `ImplementationWrapper.commit_state`).
-        starts: True when ``wrapper_class`` overrides `ImplementationWrapper.started`.
-        wrapper_class: the `ImplementationWrapper` subclass that runs the transition
-            (the workflow's ``implementation_class`` unless the binding says otherwise).
-        permission: the transition's permission.
-        checks, pre_calls, post_calls: ``guards``, ``pre`` and ``post`` as bare callables.
-    """
-
-    # A plain slotted class, not attrs: type checkers apply the descriptor protocol to
-    # attributes annotated in a class body, which would type ``descriptor`` (a
-    # `StateDescriptor`) as the `StateWrapper` it reads.
-    __slots__ = (
-        "__weakref__",
-        "assigns",
-        "checks",
-        "descriptor",
-        "direct",
-        "guards",
-        "implementation",
-        "in_dict",
-        "key",
-        "logs",
-        "needs_event",
-        "owner",
-        "permission",
-        "post",
-        "post_calls",
-        "pre",
-        "pre_calls",
-        "starts",
-        "target",
-        "transition",
-        "wrapper_class",
-    )
-
-    def __init__(
-        self,
-        owner: type,
-        descriptor: StateDescriptor,
-        transition: Transition,
-        implementation: Callable[..., Any] | None,
-        guards: dict[str, tuple[Guard, ...]],
-        pre: dict[str, tuple[HookCall, ...]],
-        post: dict[str, tuple[HookCall, ...]],
-        needs_event: bool,
-        logs: bool,
-        wrapper_class: type[ImplementationWrapper[Any, Any]] | None = None,
-    ) -> None:
-        self.owner = owner
-        self.wrapper_class: type[ImplementationWrapper[Any, Any]] = (
-            type(descriptor.workflow).implementation_class
-            if wrapper_class is None
-            else wrapper_class
-        )
-        self.descriptor = descriptor
-        self.transition = transition
-        self.implementation = implementation
-        self.guards = guards
-        self.pre = pre
-        self.post = post
-        self.needs_event = needs_event
-        self.logs = logs
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Recompute the derived attributes (``key`` to ``post_calls``) from the others.
-
-        Call it after changing ``guards``, ``pre``, ``post``, ``needs_event`` or ``logs``.
-        """
-        self.key: str = self.descriptor.key
-        self.in_dict: bool = self.descriptor.in_dict
-        transition = self.transition
-        self.target: str | None = transition.target
-        self.permission: Any = transition.permission
-        self.checks: dict[str, tuple[Callable[[Any], Any], ...]] = _callables(self.guards, -1)
-        self.pre_calls: dict[str, tuple[Callable[..., Any], ...]] = _callables(self.pre, 0)
-        self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = _callables(self.post, 0)
-        wrapper = self.wrapper_class
-        self.starts: bool = wrapper.started is not ImplementationWrapper.started
-        self.assigns: bool = (
-            not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
-        )
-        plain = (
-            self.assigns
-            and self.implementation is None
-            and self.target is not None
-            and transition.permission is None
-            and not self.starts
-            and not self.post[self.target]
-        )
-        self.direct: frozenset[str] = frozenset(
-            source
-            for source in transition.source
-            if plain and not self.guards[source] and not self.pre[source]
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"<TransitionBinding {self.transition.name!r} of "
-            f"{self.owner.__qualname__}.{self.descriptor.name}>"
-        )
-
-    @property
-    def field(self) -> str:
-        """The state attribute's name."""
-        return self.descriptor.name
-
-    @property
-    def workflow(self) -> Workflow:
-        """The workflow object bound to the attribute."""
-        return self.descriptor.workflow
-
-
-def _callables(table: dict[str, tuple[Any, ...]], index: int) -> dict[str, tuple[Any, ...]]:
-    """Map each key to the callables (item ``index`` of each entry) of its tuple.
-
-    Sources of one transition usually share one tuple, most often an empty one: it is
-    converted once.
-    """
-    result = {}
-    last: tuple[Any, ...] | None = None
-    calls: tuple[Any, ...] = ()
-    for key, entries in table.items():
-        if entries is not last:
-            last = entries
-            calls = tuple([entry[index] for entry in entries]) if entries else ()
-        result[key] = calls
-    return result
 
 
 class ImplementationWrapper(Generic[P, R]):
@@ -369,30 +157,35 @@ class ImplementationWrapper(Generic[P, R]):
         transition = binding.transition
         instance = self.instance
         state = binding.descriptor.read(instance)
-        reasons: list[Reason] = []
-        if not state.known:
-            reasons.append(Reason("state", state.name, _unknown_state_message(self, state.name)))
-        elif state.name not in binding.guards:
-            reasons.append(
-                Reason(
-                    "state",
-                    state.name,
-                    f"not available from state {state.name!r}; "
-                    f"it starts from {names(transition.source)}",
-                )
-            )
-        else:
-            reasons.extend(_failed_guards(binding.guards[state.name], instance))
+        reasons = self._state_reasons(state)
+        if not reasons:
+            if binding.guards_await and not can_wait():
+                raise self._refused_question("aexplain()")
+            reasons.extend(self._failed_guards(state.name, 0, "aexplain()"))
         user = self.user if user is None else user
         if (
             user is not None
             and transition.permission is not None
-            and not binding.workflow.check_permission(transition, instance, user)
+            and not self._permitted(user, "aexplain()")
         ):
-            reasons.append(
-                Reason("permission", _permission_name(transition), _permission_message(self, user))
-            )
+            reasons.append(self._permissionguard_reason(user))
         return Availability(transition.name, state.name, tuple(reasons))
+
+    def _state_reasons(self, state: StateWrapper) -> list[Reason]:
+        """The reason the transition cannot start from ``state`` (empty when it can)."""
+        if not state.known:
+            return [Reason("state", state.name, _unknown_state_message(self, state.name))]
+        if state.name not in self.binding.guards:
+            message = (
+                f"not available from state {state.name!r}; "
+                f"it starts from {names(self.binding.transition.source)}"
+            )
+            return [Reason("state", state.name, message)]
+        return []
+
+    def _permissionguard_reason(self, user: Any) -> Reason:
+        transition = self.binding.transition
+        return Reason("permission", permission_name(transition), _permission_message(self, user))
 
     def is_available(self, user: Any = None) -> bool:
         """Tell whether the transition can run now (state, guards, and permission for ``user``).
@@ -410,12 +203,15 @@ class ImplementationWrapper(Generic[P, R]):
         guards = binding.guards.get(name)
         if guards is None:
             return False
-        for _kind, _name, guard in guards:
-            if not guard(instance):
+        if binding.guards_await and not can_wait():
+            raise self._refused_question("ais_available()")
+        for position, (_kind, _name, guard) in enumerate(guards):
+            passed = guard(instance)
+            if passed is not True and not self._holds(passed, position, name, "ais_available()"):
                 return False
         user = self.user if user is None else user
         if user is not None and binding.transition.permission is not None:
-            return binding.workflow.check_permission(binding.transition, instance, user)
+            return self._permitted(user, "ais_available()")
         return True
 
     # -- running ----------------------------------------------------------------------
@@ -423,12 +219,17 @@ class ImplementationWrapper(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run the transition with the given arguments; return the implementation's result.
 
+        For a transition whose implementation is ``async def``, returns the coroutine
+        of `acall` instead, to await.
+
         Raises:
             InvalidTransitionError: not available from the current state.
             ForbiddenTransition: a condition or check hook refused it.
             TransitionPermissionDenied: the wrapper's user lacks the permission.
             ConcurrentTransition: the state changed while the transition ran.
             InvalidTargetError: a multi-target transition chose an undeclared target.
+            AwaitRequired: the transition has async hooks or guards (use `acall`), or
+                a callable returned an awaitable.
         """
         binding = self.binding
         instance = self.instance
@@ -445,11 +246,14 @@ class ImplementationWrapper(Generic[P, R]):
             else:
                 values[field] = binding.target
             return None  # type: ignore[return-value]
+        if binding.awaits and not can_wait():
+            return self._awaited_form(args, kwargs)
         checks = binding.checks.get(source)
         if checks is None:
             raise self._unavailable(source)
         for position, check in enumerate(checks):
-            if not check(instance):
+            passed = check(instance)
+            if passed is not True and not self._holds(passed, position, source, "acall(...)"):
                 raise self._forbidden(source, position)
         if self.user is not None and binding.permission is not None:
             self._check_permission(source)
@@ -461,19 +265,28 @@ class ImplementationWrapper(Generic[P, R]):
             event = self._event(source, args, kwargs)
             for hook, needs in binding.pre[source]:
                 if needs:
-                    hook(instance, *args, event=event, **kwargs)
+                    done = hook(instance, *args, event=event, **kwargs)
                 else:
-                    hook(instance, *args, **kwargs)
+                    done = hook(instance, *args, **kwargs)
+                if done is not None:
+                    self._finish(hook, done)
         else:
             for hook in binding.pre_calls[source]:
-                hook(instance, *args, **kwargs)
+                done = hook(instance, *args, **kwargs)
+                if done is not None:
+                    self._finish(hook, done)
 
         result: Any = None
         implementation = binding.implementation
         if implementation is not None:
             try:
-                result = implementation(instance, *args, **kwargs)
-            except AbortTransition:
+                if binding.implementation_event:
+                    result = implementation(instance, *args, event=event, **kwargs)
+                else:
+                    result = implementation(instance, *args, **kwargs)
+                if result is not None and is_awaitable(result):
+                    result = self._finish(implementation, result)
+            except (AbortTransition, AwaitRequired):
                 raise
             except BaseException as exc:
                 on_error = binding.transition.on_error
@@ -500,19 +313,252 @@ class ImplementationWrapper(Generic[P, R]):
             try:
                 if event is None:
                     for hook in post:
-                        hook(instance, result, *args, **kwargs)
+                        done = hook(instance, result, *args, **kwargs)
+                        if done is not None:
+                            self._finish(hook, done)
                 else:
                     event.result = result
                     event.target = binding.descriptor.workflow.states[target]
                     for hook, needs in binding.post[target]:
                         if needs:
-                            hook(instance, result, *args, event=event, **kwargs)
+                            done = hook(instance, result, *args, event=event, **kwargs)
                         else:
-                            hook(instance, result, *args, **kwargs)
+                            done = hook(instance, result, *args, **kwargs)
+                        if done is not None:
+                            self._finish(hook, done)
             except BaseException as exc:
                 self.applied_then_failed(exc, source, target)
                 raise
         return result  # type: ignore[no-any-return]
+
+    # -- async callables on the sync path ---------------------------------------------------
+
+    def _awaited_form(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
+        """The sync call of a transition with async callables: a coroutine, or a refusal."""
+        binding = self.binding
+        if binding.coroutine:
+            return self.acall(*args, **kwargs)  # type: ignore[return-value]
+        raise refusal(binding.asyncs, binding.transition.name, self.instance, "acall(...)")
+
+    def _holds(self, verdict: Any, position: int, source: str, form: str) -> bool:
+        """Whether a guard's answer other than True lets the transition run (the sync path).
+
+        An awaitable is waited for when an adapter can (`statecore.awaitables.waiting`),
+        and is otherwise refused: it is never taken for a "yes".
+        """
+        if is_awaitable(verdict):
+            kind, name, _guard = self.binding.guards[source][position]
+            verdict = settle(
+                verdict,
+                lambda: refusal(
+                    [guard_label(kind, name)],
+                    self.binding.transition.name,
+                    self.instance,
+                    form,
+                    returned=True,
+                ),
+            )
+        return bool(verdict)
+
+    def _finish(self, function: Callable[..., Any], value: Any) -> Any:
+        """What a hook or the implementation gave, waited for if it is an awaitable."""
+        if not is_awaitable(value):
+            return value
+        name = getattr(function, "__name__", repr(function))
+        kind = "implementation" if function is self.binding.implementation else "hook"
+        what = f"{kind} {name!r}"
+        return settle(
+            value,
+            lambda: refusal(
+                [what], self.binding.transition.name, self.instance, "acall(...)", returned=True
+            ),
+        )
+
+    # -- the awaitable forms ----------------------------------------------------------------
+
+    # An ``async def`` implementation makes R a coroutine type: awaiting ``acall`` gives
+    # what the coroutine gives, not the coroutine.
+    @overload
+    def acall(
+        self: ImplementationWrapper[Q, Coroutine[Any, Any, T]], *args: Q.args, **kwargs: Q.kwargs
+    ) -> Coroutine[Any, Any, T]: ...
+    @overload
+    def acall(
+        self: ImplementationWrapper[Q, T], *args: Q.args, **kwargs: Q.kwargs
+    ) -> Coroutine[Any, Any, T]: ...
+    async def acall(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the transition, awaiting its async callables; give the implementation's result.
+
+        The awaitable form of calling the transition (``await order.pay.acall(30)``):
+        the same steps in the same order as the sync call, with the same failure
+        semantics, each guard, permission, hook, implementation and target chooser
+        awaited when it is async (or returns an awaitable). A transition whose
+        implementation is ``async def`` is also awaited directly (``await
+        order.pay(30)``). Sync callables are called as they are, on the event loop.
+
+        Raises:
+            InvalidTransitionError: not available from the current state.
+            ForbiddenTransition: a condition or check hook refused it.
+            TransitionPermissionDenied: the wrapper's user lacks the permission.
+            ConcurrentTransition: the state changed while the transition ran (also
+                when another task moved it while this one awaited).
+            InvalidTargetError: a multi-target transition chose an undeclared target.
+
+        .. versionadded:: 0.1
+        """
+        return await self._arun(args, kwargs)
+
+    async def _arun(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The steps of `__call__`, awaiting what is awaitable (docs/async.md)."""
+        binding = self.binding
+        instance = self.instance
+        descriptor = binding.descriptor
+        source = descriptor.raw(instance)
+        checks = binding.checks.get(source)
+        if checks is None:
+            raise self._unavailable(source)
+        for position, check in enumerate(checks):
+            passed = check(instance)
+            if passed is not True:
+                if is_awaitable(passed):
+                    passed = await passed
+                if not passed:
+                    reasons = [guard_reason(*binding.guards[source][position][:2])]
+                    reasons += await self._afailed_guards(source, position + 1)
+                    raise self._forbidden_by(source, reasons)
+        if self.user is not None and binding.permission is not None:
+            workflow = descriptor.workflow
+            if not await workflow.acheck_permission(binding.transition, instance, self.user):
+                raise self._denied(source)
+        if binding.starts:
+            self.started(source, args, kwargs)
+
+        event = self._event(source, args, kwargs) if binding.needs_event else None
+        for hook, needs in binding.pre[source]:
+            if needs:
+                done = hook(instance, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, *args, **kwargs)
+            if done is not None and is_awaitable(done):
+                await done
+
+        result: Any = None
+        implementation = binding.implementation
+        if implementation is not None:
+            try:
+                if binding.implementation_event:
+                    result = implementation(instance, *args, event=event, **kwargs)
+                else:
+                    result = implementation(instance, *args, **kwargs)
+                if result is not None and is_awaitable(result):
+                    result = await result
+            except (AbortTransition, AwaitRequired):
+                raise
+            except BaseException as exc:
+                on_error = binding.transition.on_error
+                if on_error is not None:
+                    self.enter_on_error(source, on_error, exc, args, kwargs)
+                raise
+
+        target = binding.target
+        if target is None:
+            chooser = binding.transition.choose_target
+            chosen = result if chooser is None else chooser(instance, *args, **kwargs)
+            if chooser is not None and is_awaitable(chosen):
+                chosen = await chosen
+            target = self._chosen(source, chosen)
+        stored = descriptor.stored(instance)
+        current = source if stored is None else stored
+        if current != source:
+            raise self._interrupted(source, current)
+        self.commit_state(source, target, args, kwargs)
+
+        post = binding.post[target]
+        if post:
+            try:
+                if event is not None:
+                    event.result = result
+                    event.target = descriptor.workflow.states[target]
+                for hook, needs in post:
+                    if needs:
+                        done = hook(instance, result, *args, event=event, **kwargs)
+                    else:
+                        done = hook(instance, result, *args, **kwargs)
+                    if done is not None and is_awaitable(done):
+                        await done
+            except BaseException as exc:
+                self.applied_then_failed(exc, source, target)
+                raise
+        return result
+
+    async def _afailed_guards(self, source: str, start: int) -> list[Reason]:
+        """The reasons of the guards from ``start`` on that refuse, awaiting async ones."""
+        guards = self.binding.guards[source]
+        instance = self.instance
+        reasons = []
+        for kind, name, guard in guards[start:]:
+            passed = guard(instance)
+            if passed is not True and is_awaitable(passed):
+                passed = await passed
+            if not passed:
+                reasons.append(guard_reason(kind, name))
+        return reasons
+
+    async def aexplain(self, user: Any = None) -> Availability:
+        """The awaitable form of `explain`: async guards and permissions are awaited.
+
+        Args:
+            user: the user to check the permission for.
+
+        Returns:
+            An `Availability`, true when available.
+
+        .. versionadded:: 0.1
+        """
+        binding = self.binding
+        transition = binding.transition
+        instance = self.instance
+        state = binding.descriptor.read(instance)
+        reasons = self._state_reasons(state)
+        if not reasons:
+            reasons.extend(await self._afailed_guards(state.name, 0))
+        user = self.user if user is None else user
+        if (
+            user is not None
+            and transition.permission is not None
+            and not await binding.descriptor.workflow.acheck_permission(transition, instance, user)
+        ):
+            reasons.append(self._permissionguard_reason(user))
+        return Availability(transition.name, state.name, tuple(reasons))
+
+    async def ais_available(self, user: Any = None) -> bool:
+        """The awaitable form of `is_available`: async guards and permissions are awaited.
+
+        Args:
+            user: the user to check the permission for; without one, the permission is
+                not checked.
+
+        Returns:
+            True when calling the transition would not be refused.
+
+        .. versionadded:: 0.1
+        """
+        binding = self.binding
+        instance = self.instance
+        guards = binding.guards.get(binding.descriptor.raw(instance))
+        if guards is None:
+            return False
+        for _kind, _name, guard in guards:
+            passed = guard(instance)
+            if passed is not True and is_awaitable(passed):
+                passed = await passed
+            if not passed:
+                return False
+        user = self.user if user is None else user
+        if user is not None and binding.transition.permission is not None:
+            workflow = binding.descriptor.workflow
+            return await workflow.acheck_permission(binding.transition, instance, user)
+        return True
 
     def applied_then_failed(self, exc: BaseException, source: str, target: str) -> None:
         """Report that an enter or after hook raised ``exc`` once the state was set.
@@ -628,10 +674,13 @@ class ImplementationWrapper(Generic[P, R]):
         Guards before ``position`` passed a moment ago and are not run again; the one
         that failed is reported without being run again either.
         """
+        guards = self.binding.guards[source]
+        reasons = [guard_reason(*guards[position][:2])]
+        reasons += self._failed_guards(source, position + 1, "acall(...)")
+        return self._forbidden_by(source, reasons)
+
+    def _forbidden_by(self, source: str, reasons: list[Reason]) -> ForbiddenTransition:
         binding = self.binding
-        guards = binding.guards[source]
-        reasons = [_reason(*guards[position][:2])]
-        reasons += _failed_guards(guards[position + 1 :], self.instance)
         message = (
             f"Transition {binding.transition.name!r} of {describe(self.instance)} is forbidden "
             f"in state {source!r}: {'; '.join(r.message for r in reasons)}"
@@ -644,14 +693,50 @@ class ImplementationWrapper(Generic[P, R]):
             reasons=reasons,
         )
 
-    def _check_permission(self, source: str) -> None:
+    def _failed_guards(self, source: str, start: int, form: str) -> list[Reason]:
+        """The reasons of the guards from ``start`` on that refuse, on the sync path."""
+        guards = self.binding.guards[source]
+        instance = self.instance
+        reasons = []
+        for position in range(start, len(guards)):
+            kind, name, guard = guards[position]
+            passed = guard(instance)
+            if passed is not True and not self._holds(passed, position, source, form):
+                reasons.append(guard_reason(kind, name))
+        return reasons
+
+    def _refused_question(self, form: str) -> AwaitRequired:
+        """The refusal of ``is_available()``/``explain()`` when a guard is async."""
+        binding = self.binding
+        labels = [
+            label
+            for label in binding.asyncs
+            if label.startswith(("condition ", "transition_check hook "))
+        ]
+        return refusal(labels, binding.transition.name, self.instance, form)
+
+    def _permitted(self, user: Any, form: str) -> bool:
+        """Ask the workflow whether ``user`` may run the transition, on the sync path."""
         binding = self.binding
         transition = binding.transition
-        if binding.descriptor.workflow.check_permission(transition, self.instance, self.user):
-            return
+        if binding.permission_awaits and not can_wait():
+            raise refusal(
+                [f"permission {permission_name(transition)!r}"],
+                transition.name,
+                self.instance,
+                form,
+            )
+        return binding.descriptor.workflow.check_permission(transition, self.instance, user)
+
+    def _check_permission(self, source: str) -> None:
+        if not self._permitted(self.user, "acall(...)"):
+            raise self._denied(source)
+
+    def _denied(self, source: str) -> TransitionPermissionDenied:
+        transition = self.binding.transition
         message = _permission_message(self, self.user)
-        reason = Reason("permission", _permission_name(transition), message)
-        raise TransitionPermissionDenied(
+        reason = Reason("permission", permission_name(transition), message)
+        return TransitionPermissionDenied(
             message,
             transition=transition.name,
             state=source,
@@ -667,7 +752,28 @@ class ImplementationWrapper(Generic[P, R]):
         binding = self.binding
         transition = binding.transition
         chooser = transition.choose_target
-        chosen = chooser(self.instance, *args, **kwargs) if chooser is not None else result
+        if chooser is None:
+            chosen = result
+        else:
+            chosen = chooser(self.instance, *args, **kwargs)
+            if is_awaitable(chosen):
+                chosen = settle(
+                    chosen,
+                    lambda: refusal(
+                        ["choose_target"],
+                        transition.name,
+                        self.instance,
+                        "acall(...)",
+                        returned=True,
+                    ),
+                )
+        return self._chosen(source, chosen)
+
+    def _chosen(self, source: str, chosen: Any) -> str:
+        """The name of the target ``chosen``, or InvalidTargetError if it is not one."""
+        binding = self.binding
+        transition = binding.transition
+        chooser = transition.choose_target
         workflow = binding.descriptor.workflow
         try:
             name = workflow.state_name(chosen)
@@ -733,30 +839,13 @@ class ImplementationWrapper(Generic[P, R]):
         )
 
 
-def _failed_guards(guards: tuple[Guard, ...], instance: Any) -> list[Reason]:
-    return [_reason(kind, name) for kind, name, guard in guards if not guard(instance)]
-
-
-def _reason(kind: str, name: str) -> Reason:
-    what = "condition" if kind == "condition" else "transition_check hook"
-    verdict = "is not met" if kind == "condition" else "returned False"
-    return Reason(kind, name, f"{what} {name!r} {verdict}")
-
-
-def _permission_name(transition: Transition) -> str:
-    permission = transition.permission
-    if isinstance(permission, str):
-        return permission
-    return getattr(permission, "__qualname__", repr(permission))
-
-
 def _permission_message(wrapper: ImplementationWrapper[Any, Any], user: Any) -> str:
     transition = wrapper.binding.transition
     permission = transition.permission
     requirement = (
         f"permission {permission!r} is required"
         if isinstance(permission, str)
-        else f"permission check {_permission_name(transition)!r} refused"
+        else f"permission check {permission_name(transition)!r} refused"
     )
     return (
         f"user {user!s} may not run transition {transition.name!r} of "

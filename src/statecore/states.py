@@ -83,7 +83,32 @@ class State:
 
 def is_valid_name(name: object) -> bool:
     """Tell whether a state or transition name can be used as an attribute name."""
-    return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
+    return (
+        isinstance(name, str)
+        and name.isidentifier()
+        and not keyword.iskeyword(name)
+        and (name.isascii() or _normalized(name) == name)
+    )
+
+
+def name_problem(kind: str, name: object) -> str:
+    """Say why ``name`` cannot name a state or transition (``kind``), for a definition error."""
+    if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name):
+        normal = _normalized(name)
+        return (
+            f"{kind} name {name!r} is not in the form Python reads it in (NFKC): an "
+            f"attribute written {name!r} in code is looked up as {normal!r}; name it {normal!r}"
+        )
+    return (
+        f"{kind} name {name!r} is not a Python identifier; "
+        f"use letters, digits and underscores, not starting with a digit"
+    )
+
+
+def _normalized(name: str) -> str:
+    import unicodedata  # only for non-ASCII names
+
+    return unicodedata.normalize("NFKC", name)
 
 
 class StateList:
@@ -147,8 +172,9 @@ class StateWrapper(Generic[StateNameT]):
     """What reading an object's state attribute gives: a state of one workflow.
 
     It compares equal to the state's name, to its `State`, to another wrapper of the same
-    state and to the enum member it came from; ``is_<name>`` flags answer for every state
-    of the workflow. One wrapper exists per state of a workflow and is shared by every
+    state and to the enum member it came from; it hashes like the name, or like the
+    member for an integer enum member; ``is_<name>`` flags answer for every state of the
+    workflow. One wrapper exists per state of a workflow and is shared by every
     object, so reading a state allocates nothing.
 
     For type checkers, ``StateWrapper[Literal["draft", "paid"]]`` is the wrapper of a
@@ -217,6 +243,12 @@ class StateWrapper(Generic[StateNameT]):
         return NotImplemented
 
     def __hash__(self) -> int:
+        # Equal objects hash alike: a wrapper equals its name and its enum member, whose
+        # hashes differ only for an integer member (IntEnum, IntegerChoices); a set or dict
+        # of such members must find the wrapper.
+        member = self.state.member
+        if isinstance(member, int):
+            return hash(member)
         return hash(self.state.name)
 
     def __str__(self) -> str:

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .binding import StateDescriptor, available_transitions
-from .errors import UnknownTransitionError, describe, names
-from .implementation import Availability, ImplementationWrapper
+from .availability import Availability
+from .binding import StateDescriptor, aavailable_transitions, available_transitions
+from .errors import AwaitRequired, UnknownTransitionError, describe, names
+from .implementation import ImplementationWrapper
 from .states import StateWrapper
 from .workflow import Workflow, did_you_mean
 
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 __all__ = [
+    "aassert_available",
+    "aassert_not_available",
+    "aassert_transition",
+    "aavailable_names",
     "assert_available",
     "assert_not_available",
     "assert_transition",
@@ -155,6 +160,19 @@ def available_names(obj: object, *, field: str | None = None, user: Any = None) 
     return [wrapper.name for wrapper in available_transitions(obj, field=field, user=user)]
 
 
+async def aavailable_names(obj: object, *, field: str | None = None, user: Any = None) -> list[str]:
+    """The awaitable form of `available_names`, for async guards and permissions.
+
+    .. versionadded:: 0.1
+    """
+    host = type(obj)
+    if field is not None:
+        field = _field(host, field)
+    else:
+        _fields(host)
+    return [w.name for w in await aavailable_transitions(obj, field=field, user=user)]
+
+
 def _states_of(obj: object, wrappers: list[ImplementationWrapper[Any, Any]]) -> str:
     states = dict.fromkeys(f"{w.field_name}={w.current_state.name!r}" for w in wrappers)
     if len(_fields(type(obj))) == 1:
@@ -162,14 +180,25 @@ def _states_of(obj: object, wrappers: list[ImplementationWrapper[Any, Any]]) -> 
     return ", ".join(states)
 
 
-def _explain_all(
-    obj: object, transitions: tuple[str, ...], field: str | None, user: Any
-) -> list[tuple[ImplementationWrapper[Any, Any], Availability]]:
+def _wrappers(
+    obj: object, transitions: tuple[str, ...], field: str | None
+) -> list[ImplementationWrapper[Any, Any]]:
     if any(not isinstance(name, str) for name in transitions):
         msg = f"transition names must be strings; got {transitions!r}"
         raise TypeError(msg)
-    wrappers = [_wrapper(obj, name, field) for name in transitions]
-    return [(wrapper, wrapper.explain(user=user)) for wrapper in wrappers]
+    return [_wrapper(obj, name, field) for name in transitions]
+
+
+def _explain_all(
+    obj: object, transitions: tuple[str, ...], field: str | None, user: Any
+) -> list[tuple[ImplementationWrapper[Any, Any], Availability]]:
+    return [(w, w.explain(user=user)) for w in _wrappers(obj, transitions, field)]
+
+
+async def _aexplain_all(
+    obj: object, transitions: tuple[str, ...], field: str | None, user: Any
+) -> list[tuple[ImplementationWrapper[Any, Any], Availability]]:
+    return [(w, await w.aexplain(user=user)) for w in _wrappers(obj, transitions, field)]
 
 
 def assert_available(
@@ -201,6 +230,31 @@ def assert_available(
         raise TypeError(msg)
     checked = _explain_all(obj, transitions, field, user)
     actual = available_names(obj, field=field, user=user)
+    _report_available(obj, transitions, exact, checked, actual)
+
+
+async def aassert_available(
+    obj: object, *transitions: str, field: str | None = None, user: Any = None, exact: bool = False
+) -> None:
+    """The awaitable form of `assert_available`, for async guards and permissions.
+
+    .. versionadded:: 0.1
+    """
+    if not transitions and not exact:
+        msg = "aassert_available() needs at least one transition name (or exact=True)"
+        raise TypeError(msg)
+    checked = await _aexplain_all(obj, transitions, field, user)
+    actual = await aavailable_names(obj, field=field, user=user)
+    _report_available(obj, transitions, exact, checked, actual)
+
+
+def _report_available(
+    obj: object,
+    transitions: tuple[str, ...],
+    exact: bool,
+    checked: list[tuple[ImplementationWrapper[Any, Any], Availability]],
+    actual: list[str],
+) -> None:
     missing = [(wrapper, verdict) for wrapper, verdict in checked if not verdict]
     extra = [name for name in actual if name not in transitions] if exact else []
     if not missing and not extra:
@@ -240,13 +294,38 @@ def assert_not_available(
         msg = "assert_not_available() needs at least one transition name"
         raise TypeError(msg)
     checked = _explain_all(obj, transitions, field, user)
+    if any(verdict for _, verdict in checked):
+        actual = available_names(obj, field=field, user=user)
+        _report_not_available(obj, transitions, checked, actual)
+
+
+async def aassert_not_available(
+    obj: object, *transitions: str, field: str | None = None, user: Any = None
+) -> None:
+    """The awaitable form of `assert_not_available`, for async guards and permissions.
+
+    .. versionadded:: 0.1
+    """
+    if not transitions:
+        msg = "aassert_not_available() needs at least one transition name"
+        raise TypeError(msg)
+    checked = await _aexplain_all(obj, transitions, field, user)
+    if any(verdict for _, verdict in checked):
+        actual = await aavailable_names(obj, field=field, user=user)
+        _report_not_available(obj, transitions, checked, actual)
+
+
+def _report_not_available(
+    obj: object,
+    transitions: tuple[str, ...],
+    checked: list[tuple[ImplementationWrapper[Any, Any], Availability]],
+    actual: list[str],
+) -> None:
     unexpected = [wrapper.name for wrapper, verdict in checked if verdict]
-    if not unexpected:
-        return
     lines = [
         f"expected not available on {describe(obj)}: {names(transitions)}",
         f"state: {_states_of(obj, [wrapper for wrapper, _ in checked])}",
-        f"actually available: {names(available_names(obj, field=field, user=user))}",
+        f"actually available: {names(actual)}",
         f"  available, not expected: {names(unexpected)}",
     ]
     raise AssertionError("\n".join(lines))
@@ -291,7 +370,51 @@ def assert_transition(
     expected = type(wrapper.workflow).state_name(to, field=wrapper.field_name)
     source = wrapper.current_state.name
     run = wrapper if user is None else wrapper.as_user(user)
+    if run.binding.coroutine:
+        msg = (
+            f"transition {transition!r} of {describe(obj)} is async def: the sync helper "
+            f"cannot await it; use await statecore.testing.aassert_transition(...)"
+        )
+        raise AwaitRequired(
+            msg,
+            transition=transition,
+            instance=obj,
+            callables=(f"implementation {transition!r}",),
+            form="await statecore.testing.aassert_transition(...)",
+        )
     result = run(*args, **kwargs)
+    _check_reached(obj, transition, wrapper, source, expected)
+    return result
+
+
+async def aassert_transition(
+    obj: object,
+    transition: str,
+    *args: Any,
+    to: object,
+    user: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """The awaitable form of `assert_transition`: awaits the transition (``acall``).
+
+    .. versionadded:: 0.1
+    """
+    wrapper = _wrapper(obj, transition, None)
+    expected = type(wrapper.workflow).state_name(to, field=wrapper.field_name)
+    source = wrapper.current_state.name
+    run = wrapper if user is None else wrapper.as_user(user)
+    result = await run.acall(*args, **kwargs)
+    _check_reached(obj, transition, wrapper, source, expected)
+    return result
+
+
+def _check_reached(
+    obj: object,
+    transition: str,
+    wrapper: ImplementationWrapper[Any, Any],
+    source: str,
+    expected: str,
+) -> None:
     reached: StateWrapper = wrapper.current_state
     if reached.name != expected:
         msg = (
@@ -299,7 +422,6 @@ def assert_transition(
             f"{reached.name!r}; expected {expected!r}"
         )
         raise AssertionError(msg)
-    return result
 
 
 # -- hypothesis strategies -------------------------------------------------------------------

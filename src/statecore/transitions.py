@@ -44,9 +44,8 @@ def _conditions(value: object) -> tuple[Condition, ...]:
         return value  # the default, or conditions already given as a tuple
     if value is None:
         return ()
-    if callable(value) or isinstance(value, str):
-        return (value,)
-    # Anything else must be an iterable of conditions; tuple() raises TypeError if not.
+    if callable(value) or isinstance(value, str) or not isinstance(value, Iterable):
+        return (value,)  # type: ignore[return-value]  # a non-callable is reported by the workflow
     return tuple(cast("Iterable[Condition]", value))
 
 

@@ -18,9 +18,10 @@ from typing import (
 
 import attrs
 
+from .awaitables import is_async_callable, is_awaitable, refusal, settle
 from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
-from .states import State, StateList, StateNameT, StateWrapper, is_valid_name
+from .states import State, StateList, StateNameT, StateWrapper, is_valid_name, name_problem
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class Workflow(Generic[StateNameT]):
     final_states: ClassVar[Any] = ()
     #: The class that runs transitions; swap it to wrap them (e.g. in a DB transaction).
     implementation_class: ClassVar[type[ImplementationWrapper[Any, Any]]] = ImplementationWrapper
+    #: The class of the state wrappers reading the state gives (adapters subclass it).
+    wrapper_class: ClassVar[type[StateWrapper]] = StateWrapper
 
     _wrappers: ClassVar[dict[str, StateWrapper]] = {}
 
@@ -93,6 +96,7 @@ class Workflow(Generic[StateNameT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        _refuse_async_steps(cls)
         if all(getattr(cls, attr) is None for attr in ("states", "transitions", "initial_state")):
             return  # an abstract base (e.g. an adapter's Workflow): nothing to compile
         _compile(cls)
@@ -151,7 +155,8 @@ class Workflow(Generic[StateNameT]):
 
         A callable permission is called as ``permission(instance, user)``; a permission
         name is checked with ``user.has_perm(name)`` (a user without ``has_perm`` has no
-        permission). Override to plug in another permission system.
+        permission). Override to plug in another permission system. A callable that
+        returns an awaitable here is never taken for a "yes": `AwaitRequired` is raised.
 
         Args:
             transition: the transition.
@@ -165,7 +170,21 @@ class Workflow(Generic[StateNameT]):
         if permission is None:
             return True
         if callable(permission):
-            return bool(permission(instance, user))
+            verdict: Any = permission(instance, user)
+            if verdict is True or verdict is False:
+                return verdict
+            if is_awaitable(verdict):
+                verdict = settle(
+                    verdict,
+                    lambda: refusal(
+                        [f"permission {getattr(permission, '__qualname__', repr(permission))!r}"],
+                        transition.name,
+                        instance,
+                        "acall(...)",
+                        returned=True,
+                    ),
+                )
+            return bool(verdict)
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
 
@@ -230,6 +249,31 @@ class Workflow(Generic[StateNameT]):
         )
         raise UnknownTransitionError(msg, name=str(name), workflow=cls)
 
+    async def acheck_permission(self, transition: Transition, instance: Any, user: Any) -> bool:
+        """The awaitable form of `check_permission`, used by the awaitable forms of transitions.
+
+        Awaits a permission callable that is async (or returns an awaitable); a permission
+        name is checked with `check_permission`. Override it for a permission system that
+        must be awaited (and `check_permission` for the sync path).
+
+        Args:
+            transition: the transition.
+            instance: the object.
+            user: the user.
+
+        Returns:
+            True when the user may run the transition.
+
+        .. versionadded:: 0.1
+        """
+        permission = transition.permission
+        if permission is not None and not isinstance(permission, str) and callable(permission):
+            verdict: Any = permission(instance, user)
+            if is_awaitable(verdict):
+                verdict = await verdict
+            return bool(verdict)
+        return self.check_permission(transition, instance, user)
+
     # -- state values -----------------------------------------------------------------
 
     @classmethod
@@ -238,7 +282,8 @@ class Workflow(Generic[StateNameT]):
 
         Args:
             value: a state name, a `State`, a `StateWrapper`, an enum member of the
-                workflow's enum, or a state's declared value.
+                workflow's enum, or a state's declared value (of the same type: a float
+                or a `Decimal` is not an integer state's value).
             field: the attribute being set, for the message.
 
         Returns:
@@ -247,19 +292,22 @@ class Workflow(Generic[StateNameT]):
         Raises:
             InvalidStateError: ``value`` is not a state of this workflow.
         """
-        if isinstance(value, str) and value in cls._wrappers:
-            return cls._wrappers[value].state.name  # the plain str, not a str-enum member
-        if isinstance(value, (State, StateWrapper)):
-            state = value if isinstance(value, State) else value.state
-            if cls._wrappers.get(state.name) is not None and cls.states[state.name] == state:
-                return state.name
-        elif isinstance(value, enum.Enum):
+        if isinstance(value, enum.Enum):
+            # Only a member of the enum the states came from: another enum's member is
+            # refused even when its value is a state's name.
             for state in cls.states:
                 if state.member is value:
                     return str(state.name)
+        elif isinstance(value, str) and value in cls._wrappers:
+            return cls._wrappers[value].state.name
+        elif isinstance(value, (State, StateWrapper)):
+            state = value if isinstance(value, State) else value.state
+            if cls._wrappers.get(state.name) is not None and cls.states[state.name] == state:
+                return state.name
         elif value is not None and not isinstance(value, (str, bool)):
+            # A declared value of the same type: 2.0 or Decimal(2) is not the state valued 2.
             for state in cls.states:
-                if state.value is not None and state.value == value:
+                if type(state.value) is type(value) and state.value == value:
                     return str(state.name)
         where = f" for {field!r}" if field else ""
         msg = (
@@ -277,7 +325,7 @@ class Workflow(Generic[StateNameT]):
         """
         wrapper = cls._wrappers.get(name)
         if wrapper is None:
-            wrapper = StateWrapper(State(str(name)), cls, known=False)
+            wrapper = cls.wrapper_class(State(str(name)), cls, known=False)
         return wrapper
 
     # -- graphs -----------------------------------------------------------------------
@@ -306,6 +354,29 @@ class Workflow(Generic[StateNameT]):
 
 
 # -- compilation ------------------------------------------------------------------------
+
+
+#: Methods of a workflow that run inside the sync step of a transition: never awaited.
+_SYNC_STEPS = {
+    "log_transition": (
+        "it runs in the same step as the state change; log from an async "
+        "after_transition hook, or make it a plain def"
+    ),
+    "check_permission": (
+        "it answers the sync path; override acheck_permission for the awaitable forms"
+    ),
+}
+
+
+def _refuse_async_steps(cls: type[Workflow]) -> None:
+    """Refuse an ``async def`` override of a method that the sync step calls."""
+    problems = [
+        f"{cls.__qualname__}.{name} is async def, so it would never be awaited: {why}"
+        for name, why in _SYNC_STEPS.items()
+        if name in cls.__dict__ and is_async_callable(cls.__dict__[name])
+    ]
+    if problems:
+        raise WorkflowDefinitionError(cls, problems)
 
 
 def _parse_states(spec: object, problems: list[str]) -> list[State]:
@@ -350,10 +421,7 @@ def _compile(cls: type[Workflow]) -> None:
         seen: set[str] = set()
         for state in _parse_states(own["states"], problems):
             if not is_valid_name(state.name):
-                problems.append(
-                    f"state name {state.name!r} is not a Python identifier; "
-                    f"use letters, digits and underscores, not starting with a digit"
-                )
+                problems.append(name_problem("state", state.name))
                 continue
             if state.name in seen:
                 problems.append(f"state {state.name!r} is defined twice")
@@ -363,9 +431,10 @@ def _compile(cls: type[Workflow]) -> None:
     if not states:
         problems.append("the workflow has no states; set states = ((name, title), ...)")
     final: set[str] = set()
-    for name in _final_names(own.get("final_states", getattr(cls, "final_states", ())), problems):
+    for item in _final_names(own.get("final_states", getattr(cls, "final_states", ())), problems):
+        name = _member_name(item, states)
         if _is_state(name, states):
-            final.add(name)
+            final.add(cast("str", name))
         else:
             problems.append(
                 f"final_states names unknown state {name!r}{did_you_mean(name, states)}"
@@ -399,6 +468,7 @@ def _compile(cls: type[Workflow]) -> None:
                     and source in states
                     and target in states
                     and is_valid_name(name)
+                    and name[:1] != "_"  # private and special names: checked below
                     and name not in seen
                 ):
                     seen.add(name)
@@ -410,11 +480,17 @@ def _compile(cls: type[Workflow]) -> None:
                 problems.append(f"transition {exc}")
                 continue
             if not is_valid_name(transition.name):
+                problems.append(name_problem("transition", transition.name))
+                continue
+            if _reserved(transition.name):
                 problems.append(
-                    f"transition name {transition.name!r} is not a Python identifier; "
-                    f"use letters, digits and underscores, not starting with a digit"
+                    f"transition name {transition.name!r} is reserved: transitions become "
+                    f"methods of the host class, and Python or statecore uses this name "
+                    f"itself (a special method would run the transition on its own, e.g. "
+                    f"'__bool__' on 'if obj:'); rename the transition"
                 )
                 continue
+            problems.extend(_option_problems(transition))
             if transition.name in seen:
                 problems.append(f"transition {transition.name!r} is defined twice")
                 continue
@@ -433,10 +509,10 @@ def _compile(cls: type[Workflow]) -> None:
     if isinstance(initial, State):
         initial = initial.name
     elif isinstance(initial, enum.Enum):
-        initial = next((s.name for s in states.values() if s.member is initial), initial)
+        initial = _member_name(initial, states)
     if initial is None:
         problems.append("initial_state is not set; name the state new objects start in")
-    elif not isinstance(initial, str) or initial not in states:
+    elif not _is_state(initial, states):
         problems.append(
             f"initial_state {initial!r} is not a state{did_you_mean(initial, states)}; "
             f"states: {', '.join(states) or 'none'}"
@@ -455,7 +531,46 @@ def _compile(cls: type[Workflow]) -> None:
     cls.states = StateList(states)
     cls.transitions = TransitionList(resolved)
     cls.initial_state = states[initial]
-    cls._wrappers = {name: StateWrapper(state, cls) for name, state in states.items()}
+    cls._wrappers = {name: cls.wrapper_class(state, cls) for name, state in states.items()}
+
+
+#: Names statecore keeps on host classes; a transition of that name would replace them.
+_HOST_NAMES = frozenset({"_workflows", "_transition_methods"})
+
+
+def _reserved(name: str) -> bool:
+    """Tell whether a transition may not take ``name`` (special methods, statecore's own)."""
+    return (
+        (name.startswith("__") and name.endswith("__"))
+        or name in _HOST_NAMES
+        or name.startswith("_statecore")
+    )
+
+
+def _option_problems(transition: Transition) -> list[str]:
+    """Options of a transition that cannot be used: what is not callable must not be."""
+    label = f"transition {transition.name!r}"
+    # Typed as callables; untyped definitions may hold anything.
+    conditions: tuple[object, ...] = transition.conditions
+    chooser: object = transition.choose_target
+    permission: object = transition.permission
+    problems = [
+        f"{label} has condition {condition!r}, which is neither callable nor the name of "
+        f"a method; give a function (instance) -> bool or a method name"
+        for condition in conditions
+        if not (callable(condition) or isinstance(condition, str))
+    ]
+    if chooser is not None and not callable(chooser):
+        problems.append(
+            f"{label} has choose_target={chooser!r}, which is not callable; give a function "
+            f"(instance, *args, **kwargs) returning one of its targets"
+        )
+    if permission is not None and not (callable(permission) or isinstance(permission, str)):
+        problems.append(
+            f"{label} has permission={permission!r}; give a permission name or a function "
+            f"(instance, user) -> bool"
+        )
+    return problems
 
 
 def _declared_names(cls: type[Workflow]) -> tuple[object, ...] | None:
@@ -510,12 +625,51 @@ def _final_names(spec: object, problems: list[str]) -> list[str]:
 
 
 def _is_state(name: object, states: dict[str, State]) -> bool:
-    """Tell whether ``name`` names one of ``states`` (False for unhashable junk too)."""
-    return isinstance(name, str) and name in states
+    """Tell whether ``name`` names one of ``states`` (False for unhashable junk too).
+
+    An enum member is not a name, even a str-valued one: `_member_names` turns the
+    members of the states' own enum into names first.
+    """
+    return type(name) is str and name in states
+
+
+def _unknown(value: object, states: dict[str, State]) -> str:
+    """Describe ``value``, which names no state, for a definition error."""
+    if isinstance(value, enum.Enum):
+        return (
+            f"{value!r}, a member of {type(value).__qualname__}, which the states did not "
+            f"come from; name the state instead"
+        )
+    return f"unknown state {value!r}{did_you_mean(value, states)}"
+
+
+def _member_name(value: object, states: dict[str, State]) -> object:
+    """The name of the state an enum member of the states' enum stands for, else ``value``."""
+    if isinstance(value, enum.Enum):
+        for state in states.values():
+            if state.member is value:
+                return state.name
+    return value
+
+
+def _member_names(transition: Transition, states: dict[str, State]) -> Transition:
+    """The transition with members of the states' enum given as state names."""
+    if all(
+        type(item) is str
+        for item in (*transition.source, *transition.targets, transition.on_error or "")
+    ):
+        return transition
+    return attrs.evolve(
+        transition,
+        source=tuple(_member_name(item, states) for item in transition.source),
+        target=tuple(_member_name(item, states) for item in transition.targets),
+        on_error=_member_name(transition.on_error, states),
+    )
 
 
 def _resolve(transition: Transition, states: dict[str, State], problems: list[str]) -> Transition:
     """Check a transition's states and expand its source wildcards."""
+    transition = _member_names(transition, states)
     if (
         len(transition.source) == 1
         and len(transition.targets) == 1
@@ -531,9 +685,7 @@ def _resolve(transition: Transition, states: dict[str, State], problems: list[st
     for target in transition.targets:
         if not _is_state(target, states):
             known = False
-            problems.append(
-                f"{label} targets unknown state {target!r}{did_you_mean(target, states)}"
-            )
+            problems.append(f"{label} targets {_unknown(target, states)}")
     on_error = transition.on_error
     if on_error is not None and not _is_state(on_error, states):
         problems.append(
@@ -552,9 +704,7 @@ def _resolve(transition: Transition, states: dict[str, State], problems: list[st
             sources.append(source)
         else:
             known = False
-            problems.append(
-                f"{label} starts from unknown state {source!r}{did_you_mean(source, states)}"
-            )
+            problems.append(f"{label} starts from {_unknown(source, states)}")
     if not transition.source:
         problems.append(f"{label} has no source state")
     if not known:

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from asgiref.sync import async_to_sync
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
@@ -458,7 +459,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
         if not allowed:
             reason = str(_("you may not change this object"))
         else:
-            availability = bound_transition(obj, field, declared.name).explain(user=request.user)
+            availability = _explain(bound_transition(obj, field, declared.name), request.user)
             reason = availability.message
         return TransitionButton(
             field=field,
@@ -532,7 +533,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
         form_class = self.get_transition_form(request, obj, field, transition)
         if request.method != "POST" and form_class is None:
             return HttpResponseNotAllowed(["POST"], USE_THE_BUTTON.format(label=label))
-        availability = wrapper.explain(user=request.user)
+        availability = _explain(wrapper, request.user)
         if not availability:
             self._refused(request, obj, label, availability.message)
             return back
@@ -546,7 +547,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
             kwargs.update(form.cleaned_data)
         kwargs.update(self.get_transition_kwargs(request, obj, field, transition))
         try:
-            wrapper.as_user(request.user)(**kwargs)
+            _perform(wrapper.as_user(request.user), kwargs)
         except statecore.AbortTransition as exc:
             self._refused(request, obj, label, str(exc))
             return back
@@ -686,14 +687,37 @@ class WorkflowAdminMixin(_ModelAdminBase):
         if not self.has_transition_permission(request, obj, field, transition):
             return "you may not change this object"
         wrapper = bound_transition(obj, field, transition).as_user(request.user)
-        availability = wrapper.explain()
+        availability = _explain(wrapper)
         if not availability:
             return availability.message
         try:
-            wrapper(**self.get_transition_kwargs(request, obj, field, transition))
+            _perform(wrapper, self.get_transition_kwargs(request, obj, field, transition))
         except statecore.AbortTransition as exc:
             return str(exc)
         return ""
+
+
+def _explain(
+    wrapper: statecore.ImplementationWrapper[Any, Any], user: Any = None
+) -> statecore.Availability:
+    """``wrapper.explain(user)`` from a sync view, awaiting async guards and permissions.
+
+    The admin's views are sync: for a transition whose guards or permission are async,
+    ``aexplain()`` is driven with ``async_to_sync`` (its database work comes back to this
+    thread, on the request's connection).
+    """
+    binding = wrapper.binding
+    if binding.guards_await or binding.permission_awaits:
+        return async_to_sync(wrapper.aexplain)(user)  # type: ignore[no-any-return]
+    return wrapper.explain(user=user)
+
+
+def _perform(wrapper: statecore.ImplementationWrapper[Any, Any], kwargs: dict[str, Any]) -> Any:
+    """Run ``wrapper`` from a sync view, awaiting it when the transition has async callables."""
+    binding = wrapper.binding
+    if binding.awaits or binding.permission_awaits:
+        return async_to_sync(wrapper.acall)(**kwargs)
+    return wrapper(**kwargs)
 
 
 def _preserved_filters(request: HttpRequest | None) -> str:

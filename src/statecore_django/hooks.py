@@ -6,9 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from asgiref.sync import async_to_sync
 from django.db import router, transaction
 
 import statecore
+from statecore.awaitables import is_async_callable
 
 __all__ = ["on_commit"]
 
@@ -22,7 +24,8 @@ def on_commit(*transitions: str, field: str | None = None, priority: int = 0) ->
     ``after_transition`` hook) through ``transaction.on_commit(..., using=<write alias>)``:
     when the transition runs inside an outer transaction, only once that one commits;
     never when it rolls back. Use it for e-mails, tasks and other side effects outside
-    the database.
+    the database. The hook may be ``async def``: it is then run to completion after the
+    commit (on the event loop of a transition that was awaited).
 
     Args:
         *transitions: the transitions it follows; none, or ``"*"``, for all.
@@ -39,9 +42,13 @@ def on_commit(*transitions: str, field: str | None = None, priority: int = 0) ->
         raise TypeError(msg)
 
     def decorate(function: F) -> F:
+        # An async hook runs after COMMIT too, when nothing awaits it: async_to_sync waits
+        # for it there (on the caller's event loop when the transition was awaited).
+        run = async_to_sync(function) if is_async_callable(function) else function
+
         def defer(self: Any, *args: Any, **kwargs: Any) -> None:
             alias = router.db_for_write(type(self), instance=self)
-            transaction.on_commit(functools.partial(function, self, *args, **kwargs), using=alias)
+            transaction.on_commit(functools.partial(run, self, *args, **kwargs), using=alias)
 
         # Name and docstring only: copying __dict__ would copy the hook declarations of
         # ``function`` too, and defer hooks that were declared to run at once.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.core.signals import setting_changed
+from django.utils.functional import Promise
 
 import statecore
 from statecore.states import StateNameT
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
     from .models import BaseTransitionLog
 
-__all__ = ["Workflow"]
+__all__ = ["StateWrapper", "Workflow"]
 
 _FROM_SETTINGS = "<STATECORE_LOG_MODEL>"
 
@@ -31,6 +33,23 @@ def _forget_log_models(**kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_log_models, dispatch_uid="statecore_django.log_models")
+
+
+class StateWrapper(statecore.StateWrapper, Promise):
+    """The state wrapper of Django workflows: Django takes it for its stored value.
+
+    It is a ``Promise``, as lazy translations are, so that Django converts it where it
+    converts those: ``DjangoJSONEncoder`` (and so ``JsonResponse``) writes it as its name,
+    and a model field given one in a query or a save uses the stored value (the name, or
+    an integer state's value). It is a `statecore.StateWrapper` in every other respect.
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ()
+
+    def _proxy____cast(self) -> Any:
+        return self.value
 
 
 class Workflow(statecore.Workflow[StateNameT]):
@@ -58,6 +77,7 @@ class Workflow(statecore.Workflow[StateNameT]):
     """
 
     implementation_class = TransactionalImplementationWrapper
+    wrapper_class = StateWrapper
     log_model: ClassVar[str | None] = _FROM_SETTINGS
     locking: ClassVar[str | None] = None
     log_creation: ClassVar[bool] = False
@@ -164,6 +184,21 @@ class Workflow(statecore.Workflow[StateNameT]):
                 return False
             return bool(has_perm(permission) or has_perm(permission, instance))
         return super().check_permission(transition, instance, user)
+
+    async def acheck_permission(
+        self, transition: statecore.Transition, instance: Any, user: Any
+    ) -> bool:
+        """The awaitable form of `check_permission`, run in a worker thread.
+
+        A permission name is checked with ``user.has_perm()``, which queries the
+        database: it runs in ``sync_to_async(thread_sensitive=True)``, and an async
+        permission callable is awaited from there.
+        """
+        from .wrappers import _waiting_call
+
+        return await sync_to_async(_waiting_call, thread_sensitive=True)(
+            self.check_permission, (transition, instance, user), {}
+        )
 
     def _current(self, instance: Any) -> str:
         for name, workflow in type(instance)._workflows.items():

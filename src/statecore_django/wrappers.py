@@ -17,6 +17,10 @@ sent and the exception propagates with a note saying what the database holds. An
 raised after COMMIT (an `statecore_django.on_commit` hook) leaves the transition standing
 and says so.
 
+Awaited (``acall``, ``aexplain``, ``ais_available``), the same sync path runs in a worker
+thread with ``sync_to_async(thread_sensitive=True)``, and awaits the workflow's async
+callables on the event loop from there (docs/django.md, "Async views").
+
 Locking (``Workflow.locking``):
 
 ``"none"``
@@ -41,13 +45,16 @@ lock wait timeout; SQLite "database is locked") are raised as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.db import DatabaseError, router, transaction
 from django.db.transaction import TransactionManagementError
 
 import statecore
+from statecore import awaitables
 from statecore.binding import StateDescriptor
 from statecore.errors import add_note, describe
 from statecore.implementation import ImplementationWrapper
@@ -105,8 +112,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
                 object was deleted or its primary key is taken by an existing row, or
                 the database reported a conflict (and no ``on_error`` state was entered).
         """
-        instance = self.instance
         binding = self.binding
+        if binding.awaits and not awaitables.can_wait():
+            # Before any transaction opens: the coroutine of acall, or AwaitRequired.
+            return self._awaited_form(args, kwargs)
+        instance = self.instance
         field = getattr(binding.descriptor, "field", None)
         call = _Call(
             instance=instance,
@@ -124,6 +134,45 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             return self._run(call, args, kwargs)
         finally:
             self._call = outer  # type: ignore[assignment]
+
+    # -- the awaitable forms ---------------------------------------------------------------
+    #
+    # Django's transactions belong to a thread's connection, and its ORM refuses to run on
+    # an event loop. So the awaitable forms run the whole sync path, transaction included,
+    # in a worker thread with sync_to_async(thread_sensitive=True): the thread (and so the
+    # connection) of the caller's other sync_to_async calls. Async callables are awaited
+    # from there on the event loop with async_to_sync while the worker thread waits; their
+    # ORM calls through Django's async API (or sync_to_async) come back to this waiting
+    # thread, inside the transaction. The guarantees are therefore the sync call's.
+
+    async def acall(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the transition from async code, with the guarantees of the sync call.
+
+        One transaction, the locking mode, the log row, the signals, ``on_commit`` hooks
+        and the in-memory restore on failure, exactly as when called; the transactional
+        block runs in a worker thread (``sync_to_async(thread_sensitive=True)``), and
+        async hooks, guards, permissions and implementations are awaited on the event
+        loop from inside it. Accepts ``save=False`` and ``log=False`` too.
+
+        .. versionadded:: 0.1
+        """
+        return await sync_to_async(_waiting_call, thread_sensitive=True)(self, args, kwargs)
+
+    async def aexplain(self, user: Any = None) -> statecore.Availability:
+        """The awaitable form of ``explain()``, evaluated in a worker thread (see `acall`).
+
+        .. versionadded:: 0.1
+        """
+        return await sync_to_async(_waiting_call, thread_sensitive=True)(self.explain, (user,), {})
+
+    async def ais_available(self, user: Any = None) -> bool:
+        """The awaitable form of ``is_available()``, evaluated in a worker thread (see `acall`).
+
+        .. versionadded:: 0.1
+        """
+        return await sync_to_async(_waiting_call, thread_sensitive=True)(
+            self.is_available, (user,), {}
+        )
 
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         instance = self.instance
@@ -595,6 +644,25 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         transition_failed.send(
             **self._signal(source, target, args, kwargs), entered=entered, exception=exc
         )
+
+
+def _waiting_call(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Call ``function`` in a worker thread, letting the sync path wait for awaitables."""
+    with awaitables.waiting(_wait):
+        return function(*args, **kwargs)
+
+
+def _wait(awaitable: Any) -> Any:
+    """Wait, from a worker thread, for an awaitable run on the event loop."""
+    return async_to_sync(_awaited)(awaitable)
+
+
+async def _awaited(awaitable: Any) -> Any:
+    # On the event loop, nothing can wait: a sync transition called there is refused.
+    with awaitables.waiting(None):
+        return await awaitable
 
 
 class _Call:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
-from tests.django.testapp.models import Order, ProtectedOrder
+from tests.django.testapp.models import AsyncOrder, Order, ProtectedOrder
 from tests.django.testapp.workflows import OrderFlow
 
 import statecore
@@ -35,9 +35,14 @@ class ProtectedOrderAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     pass
 
 
+class AsyncOrderAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    transition_forms = {"pay": PayForm}  # noqa: RUF012
+
+
 site = admin.AdminSite(name="workflow_admin")
 site.register(Order, OrderAdmin)
 site.register(ProtectedOrder, ProtectedOrderAdmin)
+site.register(AsyncOrder, AsyncOrderAdmin)
 urlpatterns = [path("admin/", site.urls)]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -334,3 +339,29 @@ def test_bound_transition_of_an_unknown_name_raises_lookup_error_with_a_suggesti
     with pytest.raises(LookupError, match="did you mean 'place'"):
         admin_mixins.bound_transition(order, "state", "plcae")
     assert admin_mixins.bound_transition(order, "state", "place").name == "place"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_runs_and_explains_transitions_with_async_guards_and_hooks(boss: Client) -> None:
+    """Buttons await async guards; a click awaits the async hooks, in one transaction."""
+    AsyncOrder.steps.clear()
+    empty = AsyncOrder.objects.create(state="placed", stock=0)
+    shown = panel(boss.get(change(empty)))
+    assert [b.name for b in shown.buttons] == ["cancel"]
+    assert "in_stock" in shown.refused[0].reason
+    order = AsyncOrder.objects.create(state="placed")
+    assert [b.name for b in panel(boss.get(change(order))).buttons] == ["pay", "cancel"]
+    AsyncOrder.steps.clear()
+    response = boss.post(transition(order, "pay"), {"_statecore_confirm": "1", "amount": "42"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.state, order.amount, order.stock) == ("paid", 42, 0)
+    assert AsyncOrder.steps == [
+        "condition",
+        "condition",
+        "before",
+        "implementation",
+        "enter",
+        "after",
+    ]
+    assert TransitionLog.for_object(order).get().user.username == "boss"

@@ -24,6 +24,7 @@ START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 CASES = (
     ("test_stampede_commits_exactly_once_per_round", 1),
     ("test_stampede_without_locking", 1),
+    ("test_awaited_stampede", 1),
     ("test_random_contention", 2),
     ("test_conflicts_surface_as_concurrent_transition", 3),
     ("test_stale_instance", 4),

@@ -43,6 +43,31 @@ def test_stampede_commits_exactly_once_per_round(mode: str, ledger: Any, figures
     assert set(rejected) <= {"concurrent", "invalid"}
 
 
+@pytest.mark.parametrize("mode", ["optimistic", "pessimistic"])
+def test_awaited_stampede_commits_exactly_once_per_round(
+    mode: str, ledger: Any, figures: Any
+) -> None:
+    """8 processes await `place` (``acall``) on one object at a barrier: one commit per round."""
+    processes, rounds = 8, scaled(200, 20)
+    pks = _create(mode, rounds)
+    reports = run(worker.awaited_stampede, [(mode, pks, "place")] * processes, barrier=True)
+    commits, rejected = merge(reports)
+    ledger.extend(commits)
+    per_round = Counter(pk for _label, pk, *_ in commits)
+    wrong = [pk for pk in pks if per_round[pk] != 1]
+    figures(
+        processes=processes,
+        rounds=rounds,
+        attempted=processes * rounds,
+        committed=len(commits),
+        rejected=dict(rejected),
+        violations=len(wrong) + raw_errors(rejected),
+    )
+    assert not wrong, f"{len(wrong)} rounds did not commit exactly once: {wrong[:5]}"
+    assert raw_errors(rejected) == 0, rejected
+    assert set(rejected) <= {"concurrent", "invalid"}
+
+
 def test_stampede_without_locking_lets_the_last_writer_win(ledger: Any, figures: Any) -> None:
     """locking="none" gives no guarantee: a round may commit more than once, all logged.
 

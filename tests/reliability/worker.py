@@ -50,15 +50,23 @@ def kind(exc: BaseException) -> str:
     return f"raw:{type(exc).__module__}.{type(exc).__name__}"
 
 
-def attempt(item: Any, transition: str, report: dict[str, Any]) -> bool:
-    """Run ``transition`` on ``item``; record the commit or the rejection in ``report``."""
+def attempt(item: Any, transition: str, report: dict[str, Any], *, awaited: bool = False) -> bool:
+    """Run ``transition`` on ``item``; record the commit or the rejection in ``report``.
+
+    With ``awaited``, the transition's awaitable form runs on an event loop (``acall``).
+    """
     from django.db import DatabaseError
 
     import statecore
 
     source = item.state.name
     try:
-        getattr(item, transition)()
+        if awaited:
+            import asyncio
+
+            asyncio.run(getattr(item, transition).acall())
+        else:
+            getattr(item, transition)()
     except (statecore.WorkflowError, DatabaseError) as exc:
         report["rejected"][kind(exc)] += 1
         if kind(exc).startswith("raw:") and len(report["raw"]) < 5:
@@ -94,6 +102,21 @@ def stampede(queue: Any, barrier: Any, mode: str, pks: list[int], transition: st
             item = model.objects.get(pk=pk)
             barrier.wait()
             attempt(item, transition, report)
+
+    _run(queue, body)
+
+
+def awaited_stampede(queue: Any, barrier: Any, mode: str, pks: list[int], transition: str) -> None:
+    """`stampede`, each transition awaited on an event loop of the process (``acall``)."""
+
+    def body(report: dict[str, Any]) -> None:
+        from tests.reliability.relapp.models import ITEMS
+
+        model = ITEMS[mode]
+        for pk in pks:
+            item = model.objects.get(pk=pk)
+            barrier.wait()
+            attempt(item, transition, report, awaited=True)
 
     _run(queue, body)
 

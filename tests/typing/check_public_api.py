@@ -138,3 +138,31 @@ _ = door.state.name == "opne"  # type: ignore[comparison-overlap]
 # The others take any name.
 assert_type(order.state.name, str)
 OrderFlow.get_state("anything")
+
+
+# Async transitions: awaiting keeps the implementation's parameters and result type.
+class AsyncOrder(statecore.WorkflowEnabled):
+    state = OrderFlow()
+
+    @statecore.transition()
+    async def pay(self, amount: int, *, currency: str = "EUR") -> str:
+        return f"{amount} {currency}"
+
+
+async def run_async(order: Order, async_order: AsyncOrder) -> None:
+    # An async implementation: the call is awaited, like a coroutine method.
+    assert_type(await async_order.pay(10), str)
+    assert_type(await async_order.pay.acall(10, currency="USD"), str)
+    assert_type(await async_order.pay.as_user(object()).acall(10), str)
+    await async_order.pay.acall("ten")  # type: ignore[call-overload]
+    await async_order.pay.acall(10, colour="red")  # type: ignore[call-overload]
+    # A sync implementation with async hooks: its awaitable form gives the same result.
+    assert_type(await order.pay.acall(10, currency="USD"), str)
+    assert_type(await order.submit.acall(), None)
+    await order.pay.acall("ten")  # type: ignore[arg-type]
+    # The awaitable questions.
+    assert_type(await order.pay.ais_available(user=object()), bool)
+    assert_type(await order.pay.aexplain(), Availability)
+    assert_type(
+        await statecore.aavailable_transitions(order), list[ImplementationWrapper[Any, Any]]
+    )

@@ -12,6 +12,7 @@ import statecore_django
 from statecore_django.models import GenericLastTransitionLog, GenericTransitionLog
 
 from .workflows import (
+    AsyncOrderFlow,
     AuditedFlow,
     InvoiceFlow,
     LastLoggedFlow,
@@ -295,3 +296,62 @@ class UnlockedInvoice(AbstractInvoice):
 
 class ProtectedInvoice(AbstractInvoice):
     state = statecore_django.StateField(InvoiceFlow, protected=True)
+
+
+class AsyncOrder(models.Model):
+    """Async guards, hooks and implementation; ``fail`` names the step that raises.
+
+    The async hooks write through Django's async ORM API, so a test can tell whether
+    those writes belong to the transition's transaction.
+    """
+
+    state = statecore_django.StateField(AsyncOrderFlow)
+    amount = models.IntegerField(default=0)
+    stock = models.IntegerField(default=1)
+    note = models.CharField(max_length=100, blank=True, default="")
+    fail = models.CharField(max_length=20, blank=True, default="")
+
+    steps: ClassVar[list[str]] = []
+    committed: ClassVar[list[tuple[int, str]]] = []
+
+    def _step(self, name: str) -> None:
+        AsyncOrder.steps.append(name)
+        if self.fail == name:
+            msg = f"{name} failed"
+            raise RuntimeError(msg)
+
+    async def in_stock(self) -> bool:
+        AsyncOrder.steps.append("condition")
+        return await AsyncOrder.objects.filter(pk=self.pk, stock__gt=0).aexists()
+
+    @statecore.before_transition("pay")
+    async def reserve(self, amount: int) -> None:
+        self._step("before")
+        await AsyncOrder.objects.filter(pk=self.pk).aupdate(stock=models.F("stock") - 1)
+
+    @statecore.transition()
+    async def pay(self, amount: int) -> str:
+        self._step("implementation")
+        self.amount = amount
+        return f"receipt {amount}"
+
+    @statecore.on_enter_state("paid")
+    def entered(self, result: str, amount: int) -> None:
+        self._step("enter")
+        self.note = f"paid {AsyncOrder.objects.filter(pk=self.pk).count()}"
+
+    @statecore.after_transition("pay")
+    async def notify(self, result: str, amount: int) -> None:
+        self._step("after")
+
+    @statecore_django.on_commit("pay")
+    async def confirm(self, result: str, amount: int) -> None:
+        AsyncOrder.committed.append((self.pk, result))
+
+    @statecore.after_transition("cancel")
+    async def cancel_the_next(self, result: Any) -> None:
+        """With ``note="next"``, cancel the order whose pk is ``amount`` too (awaited)."""
+        if self.note == "next":
+            other = await AsyncOrder.objects.aget(pk=self.amount)
+            await other.cancel.acall()
+        self._step("cascade")

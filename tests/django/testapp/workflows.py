@@ -150,3 +150,15 @@ class UnlockedInvoiceFlow(InvoiceFlow):
     """The invoice workflow without locking (the last writer wins)."""
 
     locking = "none"
+
+
+class AsyncOrderFlow(statecore_django.Workflow):
+    """An order whose model has async guards, hooks, permission and implementation."""
+
+    states = ("draft", "placed", "paid", "failed", "cancelled")
+    transitions = (
+        ("place", "draft", "placed"),
+        statecore.Transition("pay", "placed", "paid", conditions=["in_stock"], on_error="failed"),
+        ("cancel", ("draft", "placed"), "cancelled"),
+    )
+    initial_state = "draft"
