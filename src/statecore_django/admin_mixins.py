@@ -708,7 +708,7 @@ def _explain(
     """
     binding = wrapper.binding
     if binding.guards_await or binding.permission_awaits:
-        return async_to_sync(wrapper.aexplain)(user)  # type: ignore[no-any-return]
+        return async_to_sync(wrapper.aexplain)(user)
     return wrapper.explain(user=user)
 
 

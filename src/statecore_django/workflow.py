@@ -196,9 +196,10 @@ class Workflow(statecore.Workflow[StateNameT]):
         """
         from .wrappers import _waiting_call
 
-        return await sync_to_async(_waiting_call, thread_sensitive=True)(
+        result: bool = await sync_to_async(_waiting_call, thread_sensitive=True)(
             self.check_permission, (transition, instance, user), {}
         )
+        return result
 
     def _current(self, instance: Any) -> str:
         for name, workflow in type(instance)._workflows.items():

@@ -163,16 +163,20 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
 
         .. versionadded:: 0.1
         """
-        return await sync_to_async(_waiting_call, thread_sensitive=True)(self.explain, (user,), {})
+        result: statecore.Availability = await sync_to_async(_waiting_call, thread_sensitive=True)(
+            self.explain, (user,), {}
+        )
+        return result
 
     async def ais_available(self, user: Any = None) -> bool:
         """The awaitable form of ``is_available()``, evaluated in a worker thread (see `acall`).
 
         .. versionadded:: 0.1
         """
-        return await sync_to_async(_waiting_call, thread_sensitive=True)(
+        result: bool = await sync_to_async(_waiting_call, thread_sensitive=True)(
             self.is_available, (user,), {}
         )
+        return result
 
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         instance = self.instance
