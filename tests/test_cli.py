@@ -7,6 +7,7 @@ paths run in-process through ``cli.main`` so that coverage sees them.
 from __future__ import annotations
 
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import statecore
 from statecore import cli, graph
 from statecore.lint import lint
 from workflows import BrokenFlow, OrderFlow
@@ -423,6 +425,32 @@ def test_help_describes_each_command(args: list[str], expected: str) -> None:
 
     assert result.returncode == 0
     assert result.stdout.startswith(expected)
+
+
+def test_version_prints_the_package_version() -> None:
+    """--version prints "statecore <version>", the version of the installed package, exit 0."""
+    result = run("--version")
+
+    assert result.returncode == 0
+    assert result.stdout == f"statecore {statecore.__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", statecore.__version__)
+
+
+def test_console_script_runs_the_command_line() -> None:
+    """The installed ``statecore`` command is the same command line as python -m statecore."""
+    script = Path(sys.executable).with_name("statecore")
+    if not script.exists():
+        pytest.fail(f"no console script next to {sys.executable}; install the package")
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, f"statecore {statecore.__version__}\n")
+    assert _entry_point("statecore") == "statecore.cli:main"
+
+
+def _entry_point(name: str) -> str:
+    from importlib.metadata import entry_points
+
+    (point,) = entry_points(group="console_scripts", name=name)
+    return point.value
 
 
 def test_help_in_process_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
