@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -123,6 +124,56 @@ def _missing(session: nox.Session, *paths: str) -> bool:
     return True
 
 
+def _skip(session: nox.Session, reason: str) -> None:
+    """Skip the session, saying why; in CI (``CI=true``), where nothing may be skipped, fail it."""
+    if os.environ.get("CI") == "true":
+        session.error(f"{reason} (CI=true, where a skipped session is a failure)")
+    session.skip(reason)
+
+
+# Database servers by STATECORE_TEST_DB value: name, default port (tests/django/settings.py).
+SERVERS = {"postgresql": ("PostgreSQL", "5432"), "mysql": ("MariaDB", "3306")}
+CHROMIUM = os.environ.get("STATECORE_CHROMIUM", "/usr/bin/chromium")
+
+
+def _require_server(session: nox.Session, database: str) -> None:
+    """Skip (or, in CI, fail) the session when the database server does not answer."""
+    if database not in SERVERS:
+        return
+    name, default_port = SERVERS[database]
+    host = os.environ.get("STATECORE_TEST_DB_HOST", "127.0.0.1")
+    port = os.environ.get("STATECORE_TEST_DB_PORT", default_port)
+    try:
+        with socket.create_connection((host, int(port)), timeout=10):
+            pass
+    except OSError as exc:
+        _skip(
+            session,
+            f"no {name} server answers at {host}:{port} ({exc}); start one, or set "
+            f"STATECORE_TEST_DB_HOST and STATECORE_TEST_DB_PORT",
+        )
+    if database == "mysql":
+        _require_mysqlclient_build(session)
+
+
+def _require_mysqlclient_build(session: nox.Session) -> None:
+    """Skip (or fail) when the MariaDB driver cannot be built: it has no Linux wheels."""
+    if os.environ.get("MYSQLCLIENT_CFLAGS") or os.name == "nt":
+        return
+    missing = [tool for tool in ("pkg-config", "cc") if shutil.which(tool) is None]
+    if not missing and not any(
+        subprocess.run(["pkg-config", "--exists", lib], check=False).returncode == 0
+        for lib in ("mysqlclient", "mariadb", "libmariadb")
+    ):
+        missing.append("the MariaDB/MySQL client headers")
+    if missing:
+        _skip(
+            session,
+            f"the mysqlclient driver is built from source and needs {', '.join(missing)}: "
+            f"apt-get install pkg-config gcc default-libmysqlclient-dev",
+        )
+
+
 def _junit(session: nox.Session) -> str:
     """A --junitxml option naming a file after the session."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", session.name).strip("_")
@@ -165,6 +216,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
     """The Django adapter's tests on one Django version and one database."""
     if _missing(session, "tests/django"):
         return
+    _require_server(session, database)
     session.install(
         "-e",
         ".[django,graphviz]",
@@ -181,6 +233,7 @@ def reliability(session: nox.Session, database: str) -> None:
     """Concurrency and crash-consistency tests against a real PostgreSQL or MariaDB."""
     if _missing(session, "tests/reliability"):
         return
+    _require_server(session, database)
     session.install(
         "-e",
         ".[django]",
@@ -196,6 +249,11 @@ def browser(session: nox.Session) -> None:
     """The Django admin driven in a real (headless) Chromium."""
     if _missing(session, "tests/browser"):
         return
+    if shutil.which(CHROMIUM) is None:
+        _skip(
+            session,
+            f"no Chromium at {CHROMIUM}; apt-get install chromium (or set STATECORE_CHROMIUM)",
+        )
     session.install(
         "-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("browser", database="sqlite")
     )
