@@ -413,7 +413,7 @@ def test_missing_dot_program_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ([], "usage: statecore [-h] COMMAND ..."),
+        ([], "usage: statecore [-h] [--version] COMMAND ..."),
         (["graph"], "usage: statecore graph [-h] [-o FILE]"),
         (["check"], "usage: statecore check [-h] MODULE:WORKFLOW"),
         (["demo"], "usage: statecore demo [-h] [-o DIAGRAM]"),
