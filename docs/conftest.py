@@ -1,13 +1,15 @@
 """Pytest configuration for the executable examples in the documentation.
 
-Only ``docs/django.md`` needs Django. When that file is collected, Django is configured
-here (``settings.configure``): an in-memory SQLite database, the apps the guide uses
-(``statecore_django``, ``statecore_django.log`` and the guide's own ``shop`` app, in
-``docs/shop``), and the tables of the installed apps' migrations. The other pages never
-import Django.
+Only the Django pages (`DJANGO_PAGES`: the guide, the admin and the logs) need Django.
+When one of them is collected, Django is configured here (``settings.configure``): an
+in-memory SQLite database, the apps the pages use (``statecore_django``,
+``statecore_django.log`` and the pages' own ``shop`` app, in ``docs/shop``), and the
+tables of the installed apps' migrations. The pages share the ``shop`` app, so each
+defines models of its own names. The other pages never import Django.
 
 When Django was already configured by something else in the same run (the adapter's test
-suite), the guide is skipped with the reason: run it on its own, ``pytest docs/django.md``.
+suite), the pages are skipped with the reason: run them on their own,
+``pytest docs/django.md docs/admin.md docs/logs.md``.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-GUIDE = HERE / "django.md"
+#: The pages whose examples need Django (the core test sessions leave them out).
+DJANGO_PAGES = tuple(HERE / name for name in ("django.md", "admin.md", "logs.md"))
 _CONFIGURED_HERE = pytest.StashKey[bool]()
 
 
 def configure_django() -> bool:
-    """Configure Django for the guide; return False when it was configured elsewhere."""
+    """Configure Django for the Django pages; return False when it was configured elsewhere."""
     from django.conf import settings
 
     if settings.configured:
@@ -69,18 +72,19 @@ def configure_django() -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
-    """Configure Django when, and only when, the Django guide is collected."""
-    if file_path == GUIDE and _CONFIGURED_HERE not in parent.config.stash:
+    """Configure Django when, and only when, a Django page is collected."""
+    if file_path in DJANGO_PAGES and _CONFIGURED_HERE not in parent.config.stash:
         parent.config.stash[_CONFIGURED_HERE] = configure_django()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the guide when Django was configured without its ``shop`` app."""
+    """Skip the Django pages when Django was configured without their ``shop`` app."""
     if config.stash.get(_CONFIGURED_HERE, True):
         return
     mark = pytest.mark.skip(
-        reason="Django was configured by other tests in this run; run pytest docs/django.md"
+        reason="Django was configured by other tests in this run; run pytest on the "
+        "Django pages of docs/ on their own"
     )
     for item in items:
-        if Path(item.path) == GUIDE:
+        if Path(item.path) in DJANGO_PAGES:
             item.add_marker(mark)
