@@ -14,6 +14,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tarfile
 from pathlib import Path
 
 import nox
@@ -63,6 +64,7 @@ nox.options.sessions = [
     "lint",
     "typing",
     "docs",
+    "package",
 ]
 
 ROOT = Path(__file__).parent
@@ -180,6 +182,21 @@ def _junit(session: nox.Session) -> str:
     return f"--junitxml={ARTIFACTS / 'junit' / name}.xml"
 
 
+# The core tests, and the files and pages (docs/*.md, README.md) whose examples they run;
+# the pages about Django need Django, which the docs session installs.
+CORE_TESTS = [
+    "tests/",
+    "--ignore=tests/django",
+    "--ignore=tests/reliability",
+    "--ignore=tests/browser",
+    "docs/",
+    "--ignore=docs/django.md",
+    "--ignore=docs/admin.md",
+    "--ignore=docs/logs.md",
+    "README.md",
+]
+
+
 def _md_docs() -> list[str]:
     return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.md"))
 
@@ -188,19 +205,7 @@ def _md_docs() -> list[str]:
 def tests(session: nox.Session) -> None:
     """Core tests (no Django) plus the executable examples in docs/ and README.md."""
     session.install("-e", ".[graphviz]", *_groups("tests"))
-    args = [
-        "tests/",
-        "--ignore=tests/django",
-        "--ignore=tests/reliability",
-        "--ignore=tests/browser",
-        "docs/",
-        # The Django pages need Django; the docs session runs them.
-        "--ignore=docs/django.md",
-        "--ignore=docs/admin.md",
-        "--ignore=docs/logs.md",
-        "README.md",
-        _junit(session),
-    ]
+    args = [*CORE_TESTS, _junit(session)]
     if session.python == MAIN_PYTHON:
         args += [
             "--cov=statecore",
@@ -301,6 +306,43 @@ def docs(session: nox.Session) -> None:
         str(output),
     )  # fmt: skip
     session.run("pytest", *pages, "README.md", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+def package(session: nox.Session) -> None:
+    """Build the wheel and the sdist, check them, and run the core tests on the wheel.
+
+    The files go to ``artifacts/dist/``. ``twine check --strict`` and
+    ``tests/check_dist.py`` (licence, PyPI page, contents) check both; then the wheel is
+    installed (not editable) and the core tests run from the sdist unpacked in
+    ``artifacts/sdist/``, which shows that the sdist carries what its tests need.
+    """
+    session.install("build[uv]", "twine", "trove-classifiers", *_groups("tests"))
+    dist, unpacked = ARTIFACTS / "dist", ARTIFACTS / "sdist"
+    for directory in (dist, unpacked):
+        shutil.rmtree(directory, ignore_errors=True)
+    session.run("python", "-m", "build", "--installer=uv", f"--outdir={dist}", str(ROOT))
+    wheel, sdist = next(dist.glob("*.whl")), next(dist.glob("*.tar.gz"))
+    session.run("twine", "check", "--strict", str(wheel), str(sdist))
+    tested = ["--python", *PYTHONS, "--django", *DJANGO_PYTHONS]
+    session.run("python", str(ROOT / "tests" / "check_dist.py"), str(dist), *tested)
+
+    # The wheel has the version of the previous run's: make the installer replace it.
+    replace = ["--reinstall-package", "statecore"] if session.venv_backend == "uv" else []
+    replace = replace or ["--force-reinstall"]
+    session.install(*replace, f"statecore[graphviz] @ {wheel.as_uri()}")
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse unsafe members
+            archive.extraction_filter = tarfile.data_filter
+        archive.extractall(unpacked)
+    (root,) = unpacked.iterdir()
+    with session.chdir(root):
+        session.run(
+            "python",
+            "-c",
+            "import statecore; assert 'site-packages' in statecore.__file__, statecore.__file__",
+        )
+        session.run("pytest", *CORE_TESTS, "-p", "no:cacheprovider", _junit(session))
 
 
 @nox.session
