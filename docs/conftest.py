@@ -10,10 +10,16 @@ defines models of its own names. The other pages never import Django.
 When Django was already configured by something else in the same run (the adapter's test
 suite), the pages are skipped with the reason: run them on their own,
 ``pytest docs/django.md docs/admin.md docs/logs.md``.
+
+The pages that draw images (`GRAPHVIZ_PAGES`) need Graphviz's ``dot`` program, a system
+package: without it they are skipped with the reason, except in CI (``CI=true``), where
+nothing may be skipped and they fail instead.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,6 +28,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 #: The pages whose examples need Django (the core test sessions leave them out).
 DJANGO_PAGES = tuple(HERE / name for name in ("django.md", "admin.md", "logs.md"))
+#: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
+GRAPHVIZ_PAGES = (HERE / "cli.md", HERE / "graphs.md")
 _CONFIGURED_HERE = pytest.StashKey[bool]()
 
 
@@ -78,7 +86,17 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the Django pages when Django was configured without their ``shop`` app."""
+    """Skip the Django pages when Django was configured without their ``shop`` app.
+
+    Skip the pages that draw images when ``dot`` is missing, outside CI.
+    """
+    if shutil.which("dot") is None and os.environ.get("CI") != "true":
+        no_dot = pytest.mark.skip(
+            reason="the Graphviz 'dot' program is not installed: apt-get install graphviz"
+        )
+        for item in items:
+            if Path(item.path) in GRAPHVIZ_PAGES:
+                item.add_marker(no_dot)
     if config.stash.get(_CONFIGURED_HERE, True):
         return
     mark = pytest.mark.skip(
