@@ -5,6 +5,10 @@ every session, ``python3 -m nox -s demo`` runs the demo.
 
 Each pytest run writes a JUnit report to ``artifacts/junit/`` so that ``.ci/run`` can print one
 closing count for the whole suite.
+
+A session whose Python, database server, build tools or browser this machine lacks is
+skipped with the reason and what to install; with ``CI=true`` it fails instead, since CI
+must run everything.
 """
 
 from __future__ import annotations
