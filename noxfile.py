@@ -5,6 +5,10 @@ every session, ``python3 -m nox -s demo`` runs the demo.
 
 Each pytest run writes a JUnit report to ``artifacts/junit/`` so that ``.ci/run`` can print one
 closing count for the whole suite.
+
+A session whose Python, database server, build tools or browser this machine lacks is
+skipped with the reason and what to install; with ``CI=true`` it fails instead, since CI
+must run everything.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import doctest
 import os
 import re
 import shutil
+import socket
 import subprocess
+import tarfile
 from pathlib import Path
 
 import nox
@@ -63,6 +69,7 @@ nox.options.sessions = [
     "lint",
     "typing",
     "docs",
+    "package",
 ]
 
 ROOT = Path(__file__).parent
@@ -124,10 +131,76 @@ def _missing(session: nox.Session, *paths: str) -> bool:
     return True
 
 
+def _skip(session: nox.Session, reason: str) -> None:
+    """Skip the session, saying why; in CI (``CI=true``), where nothing may be skipped, fail it."""
+    if os.environ.get("CI") == "true":
+        session.error(f"{reason} (CI=true, where a skipped session is a failure)")
+    session.skip(reason)
+
+
+# Database servers by STATECORE_TEST_DB value: name, default port (tests/django/settings.py).
+SERVERS = {"postgresql": ("PostgreSQL", "5432"), "mysql": ("MariaDB", "3306")}
+CHROMIUM = os.environ.get("STATECORE_CHROMIUM", "/usr/bin/chromium")
+
+
+def _require_server(session: nox.Session, database: str) -> None:
+    """Skip (or, in CI, fail) the session when the database server does not answer."""
+    if database not in SERVERS:
+        return
+    name, default_port = SERVERS[database]
+    host = os.environ.get("STATECORE_TEST_DB_HOST", "127.0.0.1")
+    port = os.environ.get("STATECORE_TEST_DB_PORT", default_port)
+    try:
+        with socket.create_connection((host, int(port)), timeout=10):
+            pass
+    except OSError as exc:
+        _skip(
+            session,
+            f"no {name} server answers at {host}:{port} ({exc}); start one, or set "
+            f"STATECORE_TEST_DB_HOST and STATECORE_TEST_DB_PORT",
+        )
+    if database == "mysql":
+        _require_mysqlclient_build(session)
+
+
+def _require_mysqlclient_build(session: nox.Session) -> None:
+    """Skip (or fail) when the MariaDB driver cannot be built: it has no Linux wheels."""
+    if os.environ.get("MYSQLCLIENT_CFLAGS") or os.name == "nt":
+        return
+    missing = [tool for tool in ("pkg-config", "cc") if shutil.which(tool) is None]
+    if not missing and not any(
+        subprocess.run(["pkg-config", "--exists", lib], check=False).returncode == 0
+        for lib in ("mysqlclient", "mariadb", "libmariadb")
+    ):
+        missing.append("the MariaDB/MySQL client headers")
+    if missing:
+        _skip(
+            session,
+            f"the mysqlclient driver is built from source and needs {', '.join(missing)}: "
+            f"apt-get install pkg-config gcc default-libmysqlclient-dev",
+        )
+
+
 def _junit(session: nox.Session) -> str:
     """A --junitxml option naming a file after the session."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", session.name).strip("_")
     return f"--junitxml={ARTIFACTS / 'junit' / name}.xml"
+
+
+# The core tests, and the files and pages (docs/*.md, README.md) whose examples they run;
+# the pages about Django need Django, which the docs session installs.
+CORE_TESTS = [
+    "tests/",
+    "--ignore=tests/django",
+    "--ignore=tests/reliability",
+    "--ignore=tests/browser",
+    "docs/",
+    "--ignore=docs/django.md",
+    "--ignore=docs/admin.md",
+    "--ignore=docs/logs.md",
+    "--ignore=docs/typing.md",
+    "README.md",
+]
 
 
 def _md_docs() -> list[str]:
@@ -154,18 +227,7 @@ def _page_as_module(page: str) -> str:
 def tests(session: nox.Session) -> None:
     """Core tests (no Django) plus the executable examples in docs/ and README.md."""
     session.install("-e", ".[graphviz]", *_groups("tests"))
-    args = [
-        "tests/",
-        "--ignore=tests/django",
-        "--ignore=tests/reliability",
-        "--ignore=tests/browser",
-        "docs/",
-        # docs/django.md and docs/typing.md need Django; the docs session runs them.
-        "--ignore=docs/django.md",
-        "--ignore=docs/typing.md",
-        "README.md",
-        _junit(session),
-    ]
+    args = [*CORE_TESTS, _junit(session)]
     if session.python == MAIN_PYTHON:
         args += [
             "--cov=statecore",
@@ -183,6 +245,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
     """The Django adapter's tests on one Django version and one database."""
     if _missing(session, "tests/django"):
         return
+    _require_server(session, database)
     session.install(
         "-e",
         ".[django,graphviz]",
@@ -199,6 +262,7 @@ def reliability(session: nox.Session, database: str) -> None:
     """Concurrency and crash-consistency tests against a real PostgreSQL or MariaDB."""
     if _missing(session, "tests/reliability"):
         return
+    _require_server(session, database)
     session.install(
         "-e",
         ".[django]",
@@ -214,6 +278,11 @@ def browser(session: nox.Session) -> None:
     """The Django admin driven in a real (headless) Chromium."""
     if _missing(session, "tests/browser"):
         return
+    if shutil.which(CHROMIUM) is None:
+        _skip(
+            session,
+            f"no Chromium at {CHROMIUM}; apt-get install chromium (or set STATECORE_CHROMIUM)",
+        )
     session.install(
         "-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("browser", database="sqlite")
     )
@@ -262,13 +331,61 @@ def typing(session: nox.Session) -> None:
 
 @nox.session(python=MAIN_PYTHON)
 def docs(session: nox.Session) -> None:
-    """Execute every example in docs/*.md and README.md."""
+    """Build the documentation site (warnings are errors); run every example in it and README.md.
+
+    The site goes to ``artifacts/docs/``; the API reference comes from the docstrings of
+    both packages. The build needs no network.
+    """
     pages = _md_docs()
     if not pages:
         session.log("no tests yet: docs/*.md does not exist")
         return
     session.install("-e", ".[django,graphviz]", *_groups("docs"))
+    output = ARTIFACTS / "docs"
+    shutil.rmtree(output, ignore_errors=True)
+    doctrees = Path(session.create_tmp()) / "doctrees"
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-q", "-b", "html", "-d", str(doctrees), "docs",
+        str(output),
+    )  # fmt: skip
     session.run("pytest", *pages, "README.md", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+def package(session: nox.Session) -> None:
+    """Build the wheel and the sdist, check them, and run the core tests on the wheel.
+
+    The files go to ``artifacts/dist/``. ``twine check --strict`` and
+    ``tests/check_dist.py`` (licence, PyPI page, contents) check both; then the wheel is
+    installed (not editable) and the core tests run from the sdist unpacked in
+    ``artifacts/sdist/``, which shows that the sdist carries what its tests need.
+    """
+    session.install("build[uv]", "twine", "trove-classifiers", *_groups("tests"))
+    dist, unpacked = ARTIFACTS / "dist", ARTIFACTS / "sdist"
+    for directory in (dist, unpacked):
+        shutil.rmtree(directory, ignore_errors=True)
+    session.run("python", "-m", "build", "--installer=uv", f"--outdir={dist}", str(ROOT))
+    wheel, sdist = next(dist.glob("*.whl")), next(dist.glob("*.tar.gz"))
+    session.run("twine", "check", "--strict", str(wheel), str(sdist))
+    tested = ["--python", *PYTHONS, "--django", *DJANGO_PYTHONS]
+    session.run("python", str(ROOT / "tests" / "check_dist.py"), str(dist), *tested)
+
+    # The wheel has the version of the previous run's: make the installer replace it.
+    replace = ["--reinstall-package", "statecore"] if session.venv_backend == "uv" else []
+    replace = replace or ["--force-reinstall"]
+    session.install(*replace, f"statecore[graphviz] @ {wheel.as_uri()}")
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse unsafe members
+            archive.extraction_filter = tarfile.data_filter
+        archive.extractall(unpacked)
+    (root,) = unpacked.iterdir()
+    with session.chdir(root):
+        session.run(
+            "python",
+            "-c",
+            "import statecore; assert 'site-packages' in statecore.__file__, statecore.__file__",
+        )
+        session.run("pytest", *CORE_TESTS, "-p", "no:cacheprovider", _junit(session))
 
 
 @nox.session

@@ -1,26 +1,36 @@
 """Pytest configuration for the executable examples in the documentation.
 
-Only ``docs/django.md`` and ``docs/typing.md`` need Django. When one of them is collected,
-Django is configured here (``settings.configure``): an in-memory SQLite database, the apps
-the pages use (``statecore_django``, ``statecore_django.log`` and the pages' own ``shop``
-app, in ``docs/shop``), and the tables of the installed apps' migrations. The other pages
-never import Django.
+Only the Django pages (`DJANGO_PAGES`: the guide, the admin, the logs and typing) need
+Django.
+When one of them is collected, Django is configured here (``settings.configure``): an
+in-memory SQLite database, the apps the pages use (``statecore_django``,
+``statecore_django.log`` and the pages' own ``shop`` app, in ``docs/shop``), and the
+tables of the installed apps' migrations. The pages share the ``shop`` app, so each
+defines models of its own names. The other pages never import Django.
 
 When Django was already configured by something else in the same run (the adapter's test
-suite), those pages are skipped with the reason: run them on their own,
-``pytest docs/django.md docs/typing.md``.
+suite), the pages are skipped with the reason: run them on their own,
+``pytest docs/django.md docs/admin.md docs/logs.md docs/typing.md``.
+
+The pages that draw images (`GRAPHVIZ_PAGES`) need Graphviz's ``dot`` program, a system
+package: without it they are skipped with the reason, except in CI (``CI=true``), where
+nothing may be skipped and they fail instead.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-#: The pages whose examples use Django.
-DJANGO_PAGES = (HERE / "django.md", HERE / "typing.md")
+#: The pages whose examples need Django (the core test sessions leave them out).
+DJANGO_PAGES = tuple(HERE / name for name in ("django.md", "admin.md", "logs.md", "typing.md"))
+#: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
+GRAPHVIZ_PAGES = (HERE / "cli.md", HERE / "graphs.md")
 _CONFIGURED_HERE = pytest.StashKey[bool]()
 
 
@@ -71,18 +81,28 @@ def configure_django() -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
-    """Configure Django when, and only when, a page that uses it is collected."""
+    """Configure Django when, and only when, a Django page is collected."""
     if file_path in DJANGO_PAGES and _CONFIGURED_HERE not in parent.config.stash:
         parent.config.stash[_CONFIGURED_HERE] = configure_django()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the Django pages when Django was configured without their ``shop`` app."""
+    """Skip the Django pages when Django was configured without their ``shop`` app.
+
+    Skip the pages that draw images when ``dot`` is missing, outside CI.
+    """
+    if shutil.which("dot") is None and os.environ.get("CI") != "true":
+        no_dot = pytest.mark.skip(
+            reason="the Graphviz 'dot' program is not installed: apt-get install graphviz"
+        )
+        for item in items:
+            if Path(item.path) in GRAPHVIZ_PAGES:
+                item.add_marker(no_dot)
     if config.stash.get(_CONFIGURED_HERE, True):
         return
     mark = pytest.mark.skip(
-        reason="Django was configured by other tests in this run; "
-        "run pytest docs/django.md docs/typing.md"
+        reason="Django was configured by other tests in this run; run pytest on the "
+        "Django pages of docs/ on their own"
     )
     for item in items:
         if Path(item.path) in DJANGO_PAGES:

@@ -1,4 +1,11 @@
-"""In CI (``CI=true``) a skipped test is a failure, so that nothing is skipped silently."""
+"""What every suite shares: skips fail in CI, and no test depends on how fast the machine is.
+
+In CI (``CI=true``) a skipped test is a failure, so that nothing is skipped silently.
+
+Hypothesis is told not to time anything: no per-example deadline and no "too slow" health
+check, both of which fail a correct test on a loaded machine. The ``statecore`` profile is
+loaded before any test module builds its ``settings(...)``, which inherit from it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,16 @@ import os
 from collections.abc import Generator
 
 import pytest
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # the suites that need hypothesis install it
+    pass
+else:
+    settings.register_profile(
+        "statecore", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("statecore")
 
 
 def _fail_skip_in_ci(report: pytest.TestReport | pytest.CollectReport) -> None:

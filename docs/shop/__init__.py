@@ -1,1 +1,1 @@
-"""The ``shop`` app of docs/django.md: its models are defined in the guide itself."""
+"""The ``shop`` app of the Django pages of docs/: their models are defined in the pages."""

@@ -1,4 +1,4 @@
-"""The ``shop`` app of docs/django.md."""
+"""The ``shop`` app of the Django pages of docs/ (django.md, admin.md, logs.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line: ``python -m statecore graph | check | demo``.
+"""The command line: ``statecore graph | check | demo`` (or ``python -m statecore ...``).
 
 ``graph`` writes a workflow's diagram, ``check`` lints it, ``demo`` walks through an
 example order workflow. A workflow is named as ``MODULE:OBJECT``, where the object is a
@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from . import __version__
 from .states import StateList
 from .workflow import Workflow
 
@@ -74,12 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m statecore``.
 
     Returns:
-        The argument parser, with one sub-command per action.
+        The argument parser, with one sub-command per action, and ``--version``.
     """
     parser = _Parser(
         prog=PROG,
         description="Workflows (finite state machines) on plain Python objects.",
         epilog="Run 'python -m statecore COMMAND --help' for a command's options.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     target_help = (

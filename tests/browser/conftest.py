@@ -26,7 +26,11 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("STATECORE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "statecore"  # every demo user's (orders/management/commands/shop_demo.py)
-STARTUP_SECONDS = 30
+# Waits for an event (the server answering, a page element appearing), never durations
+# asserted: generous, so that a busy machine slows the tests down without failing them.
+STARTUP_SECONDS = 120
+#: Milliseconds Playwright waits for a page, an element or a navigation.
+PAGE_TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +47,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
         env=env,
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=600,
     )
 
 
@@ -118,7 +122,7 @@ def login(browser: Any, shop_url: str) -> Iterator[Callable[[str], Any]]:
 
     def log_in(username: str) -> Any:
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{shop_url}/admin/login/")

@@ -1,13 +1,13 @@
 """Set up the battery: its own database on a real server, the audit, and the figures.
 
 ``STATECORE_TEST_DB=postgresql`` (or ``mysql``) ``pytest tests/reliability`` needs nothing
-else. The session drops and creates the database ``statecore_reliability`` (see
-``settings.py``) and migrates it; every test starts with empty tables, and after every
-test the audit invariant (`tests.reliability.audit`) must hold over what the test
-recorded in the ``ledger`` fixture. Each case puts its figures in the ``figures``
-fixture; at the end of the session they are merged into ``artifacts/reliability.json``
-under the server's name, which ``python tests/reliability/report.py`` turns into the
-table of ``docs/reliability.md``.
+else. The session creates and migrates a database of its own,
+``statecore_reliability_<pid>`` (see ``settings.py``), and drops it at the end; every test
+starts with empty tables, and after every test the audit invariant
+(`tests.reliability.audit`) must hold over what the test recorded in the ``ledger``
+fixture. Each case puts its figures in the ``figures`` fixture; at the end of the session
+they are merged into ``artifacts/reliability.json`` under the server's name, which
+``python tests/reliability/report.py`` turns into the table of ``docs/reliability.md``.
 """
 
 from __future__ import annotations
@@ -78,23 +78,26 @@ def _server_connection(engine: str) -> Any:
     return connection
 
 
-def _recreate_database(engine: str, name: str) -> None:
+def _recreate_database(engine: str, name: str, *, create: bool = True) -> None:
+    """Drop database ``name`` if it exists, then create it (unless ``create`` is False)."""
     connection = _server_connection(engine)
     try:
         cursor = connection.cursor()
         if engine == "postgresql":
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+            if create:
+                cursor.execute(f'CREATE DATABASE "{name}"')
         else:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+            if create:
+                cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     finally:
         connection.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def reliability_database(django_db_blocker: Any) -> Iterator[str]:
-    """Create and migrate the battery's database once per session."""
+    """Create and migrate the battery's database once per session; drop it at the end."""
     if ENGINE not in SERVERS:
         pytest.skip(
             f"the reliability battery needs a database server: set STATECORE_TEST_DB to "
@@ -114,6 +117,8 @@ def reliability_database(django_db_blocker: Any) -> Iterator[str]:
         yield name
         connections.close_all()
     _write_results()
+    if not settings.DB_NAME_GIVEN:
+        _recreate_database(ENGINE, name, create=False)
 
 
 class Ledger:

@@ -3,9 +3,10 @@
 ``STATECORE_TEST_DB`` picks the server: ``postgresql`` (127.0.0.1:5432, user ``postgres``)
 or ``mysql`` (MariaDB at 127.0.0.1:3306, user ``root``); host, port, user and password
 follow ``STATECORE_TEST_DB_HOST``, ``..._PORT``, ``..._USER`` and ``..._PASSWORD`` as in
-the Django suite. The battery owns one database, ``statecore_reliability`` (override with
-``STATECORE_RELIABILITY_DB_NAME``), which its conftest drops and creates; worker processes
-read the same settings, so they reach the same database.
+the Django suite. Each run owns one database, ``statecore_reliability_<pid>`` (override
+with ``STATECORE_RELIABILITY_DB_NAME``), which its conftest creates and drops, so that two
+runs against one server never drop or empty each other's. The name is put in the
+environment: worker processes read the same settings and reach the same database.
 
 ``STATECORE_RELIABILITY_ISOLATION`` sets the transaction isolation level of every
 connection (``read committed``, ``repeatable read``, ``serializable``); unset, each server
@@ -23,7 +24,11 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 ENGINE = os.environ.get("STATECORE_TEST_DB", "sqlite")
-DB_NAME = os.environ.get("STATECORE_RELIABILITY_DB_NAME", "statecore_reliability")
+#: Whether the database was named by the caller (then it is kept after the run).
+DB_NAME_GIVEN = "STATECORE_RELIABILITY_DB_NAME" in os.environ
+DB_NAME = os.environ.setdefault(
+    "STATECORE_RELIABILITY_DB_NAME", f"statecore_reliability_{os.getpid()}"
+)
 ISOLATION = os.environ.get("STATECORE_RELIABILITY_ISOLATION", "")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from ...checks import describe_stale, find_stale_states
 from .. import find_state_fields
@@ -31,6 +31,10 @@ class Command(BaseCommand):
     FIELD_HEADER = "{label} ({workflow}): {count} rows in states the workflow does not have"
     #: Written per stale value.
     VALUE_LINE = "  {description}"
+    #: Raised when ``--database`` names no configured database.
+    UNKNOWN_DATABASE = (
+        "--database {database!r} is not in the DATABASES setting; use one of: {aliases}"
+    )
     #: Raised with --fail when stale rows exist.
     FAILED = (
         "{count} rows hold states their workflow does not have; add the states back to the "
@@ -51,8 +55,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Scan the tables and report."""
+        database = options["database"]
+        aliases = list(connections)
+        if database not in aliases:
+            raise CommandError(
+                self.UNKNOWN_DATABASE.format(database=database, aliases=", ".join(aliases))
+            )
         fields = find_state_fields(options["labels"])
-        stale = find_stale_states(fields, options["database"])
+        stale = find_stale_states(fields, database)
         if not stale:
             self.stdout.write(self.NONE_FOUND)
             return
