@@ -33,7 +33,7 @@ Locking (``Workflow.locking``):
     ``SELECT ... FOR UPDATE`` of the row's loaded columns before the transition's code
     runs: a state that differs from the in-memory one raises
     `statecore.ConcurrentTransition`; the other columns the program did not change since
-    loading take the row's values. Then ``UPDATE ... WHERE pk = ... AND state = <source>``.
+    loading take the row's values. Then ``UPDATE ... WHERE pk = ...`` (the row is locked).
 
 Entering an ``on_error`` state after the rollback follows the same locking mode.
 
@@ -398,7 +398,9 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             if guarded and optimistic:
                 conditions.setdefault(table, {})[changed.attname] = call.baseline[changed.attname]
         state_table = field.model._meta.concrete_model if field is not None else None
-        if not after_hooks and call.locking != "none" and state_table is not None:
+        # Optimistic: the state is the UPDATE's condition. Pessimistic: the row is locked
+        # and its state was checked under the lock, so the condition would add nothing.
+        if not after_hooks and optimistic and state_table is not None:
             conditions.setdefault(state_table, {})[field.attname] = source  # type: ignore[union-attr]
         # The state's table first: its condition decides whether the transition applies.
         order = list(by_table)
