@@ -283,8 +283,12 @@ def browser(session: nox.Session) -> None:
             session,
             f"no Chromium at {CHROMIUM}; apt-get install chromium (or set STATECORE_CHROMIUM)",
         )
+    # The graphviz extra: the admin draws its diagram as SVG with it (Mermaid without).
     session.install(
-        "-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("browser", database="sqlite")
+        "-e",
+        ".[django,graphviz]",
+        f"django~={LATEST_DJANGO}.0",
+        *_groups("browser", database="sqlite"),
     )
     session.env["STATECORE_TEST_DB"] = "sqlite"
     session.run("pytest", "tests/browser", _junit(session), *session.posargs)
