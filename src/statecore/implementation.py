@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["ImplementationWrapper", "TransitionEvent"]
 
 P = ParamSpec("P")
-R = TypeVar("R")
+R = TypeVar("R", covariant=True)
 Q = ParamSpec("Q")
 T = TypeVar("T")
 

@@ -171,3 +171,9 @@ def test_stale_states_with_fail_exits_non_zero() -> None:
     assert str(info.value) == Stale.FAILED.format(count=1)
     assert info.value.returncode == 1
     assert "1 row holds 'archived'" in out.getvalue()
+
+
+def test_stale_states_with_an_unknown_database_is_a_command_error() -> None:
+    """--database naming no configured alias is a CommandError naming the aliases."""
+    with pytest.raises(CommandError, match=r"--database 'nope' is not in the DATABASES setting"):
+        call_command("statecore_stale_states", "--database", "nope")

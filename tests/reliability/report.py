@@ -43,6 +43,8 @@ CASES = (
     ("test_illegal_transition", 14),
     ("test_database_value_outside", 14),
     ("test_mixed_work", 15),
+    ("test_on_error_never_overwrites", 16),
+    ("test_read_modify_write", 16),
 )
 #: The case whose figures get a table of their own.
 MIXED_CASE = 15

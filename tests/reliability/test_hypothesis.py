@@ -156,9 +156,10 @@ def test_adapter_matches_a_model_with_a_stale_connection(
     Transitions through the fresh object behave as the model says; through the stale
     object they are refused with ConcurrentTransition whenever the row moved since it
     was loaded (with optimistic locking, InvalidTransitionError first when its state in
-    memory does not allow the transition), and succeed when it did not; reloading makes
-    it fresh again. The
-    database always holds the model's state, and the audit checks every log row.
+    memory does not allow the transition), and succeed when it did not; with optimistic
+    locking they are also refused when a column they write (``note``) changed since it was
+    loaded. Reloading makes it fresh again. The database always holds the model's state,
+    and the audit checks every log row.
     """
     model = ITEMS[mode]
     outcomes: Counter[str] = Counter()
@@ -171,8 +172,10 @@ def test_adapter_matches_a_model_with_a_stale_connection(
             self.stale = model.objects.using("other").get(pk=self.pk)
             self.db = "draft"
             self.seen = "draft"  # what the stale object holds in memory
+            self.note_db = ""  # the row's note: the last committed transition's name
+            self.seen_note = ""  # the stale object's note
 
-        def _run(self, item: Any, name: str, memory: str) -> bool:
+        def _run(self, item: Any, name: str, memory: str, note: str) -> bool:
             sources, target = ITEM_EDGES[name]
             # Pessimistic locking reads the row before any check: a stale object is
             # refused as stale even for a transition its memory state does not allow.
@@ -182,7 +185,9 @@ def test_adapter_matches_a_model_with_a_stale_connection(
                     getattr(item, name)()
                 outcomes["invalid"] += 1
                 return False
-            if memory != self.db:
+            # Optimistic: the UPDATE also requires the note it changes to be as loaded.
+            note_moved = mode == "optimistic" and name != note and note != self.note_db
+            if memory != self.db or note_moved:
                 with pytest.raises(statecore.ConcurrentTransition):
                     getattr(item, name)()
                 outcomes["concurrent"] += 1
@@ -191,23 +196,26 @@ def test_adapter_matches_a_model_with_a_stale_connection(
             ledger.commit(item, name, memory, target)
             outcomes["committed"] += 1
             self.db = target
+            self.note_db = name
             return True
 
         @rule(name=st.sampled_from(sorted(ITEM_EDGES)))
         def fresh_transition(self, name: str) -> None:
             self.fresh.refresh_from_db()
-            self._run(self.fresh, name, self.db)
+            self._run(self.fresh, name, self.db, self.note_db)
 
         @rule(name=st.sampled_from(sorted(ITEM_EDGES)))
         def stale_transition(self, name: str) -> None:
-            if self._run(self.stale, name, self.seen):
+            if self._run(self.stale, name, self.seen, self.seen_note):
                 self.seen = self.db
+                self.seen_note = self.note_db
             assert self.stale.state == self.seen
 
         @rule()
         def reload_stale(self) -> None:
             self.stale.refresh_from_db()
             self.seen = self.db
+            self.seen_note = self.note_db
 
         @invariant()
         def database_holds_the_model_state(self) -> None:

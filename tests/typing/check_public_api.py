@@ -152,10 +152,8 @@ class AsyncOrder(statecore.WorkflowEnabled):
 async def run_async(order: Order, async_order: AsyncOrder) -> None:
     # An async implementation: the call is awaited, like a coroutine method.
     assert_type(await async_order.pay(10), str)
-    # pyright picks the second overload of acall for an async implementation (it types the
-    # result as the coroutine; docs/typing.md says to await the call itself there): mypy only.
-    assert_type(await async_order.pay.acall(10, currency="USD"), str)  # pyright: ignore[reportAssertTypeFailure, reportUnusedCoroutine]
-    assert_type(await async_order.pay.as_user(object()).acall(10), str)  # pyright: ignore[reportAssertTypeFailure, reportUnusedCoroutine]
+    assert_type(await async_order.pay.acall(10, currency="USD"), str)
+    assert_type(await async_order.pay.as_user(object()).acall(10), str)
     await async_order.pay.acall("ten")  # type: ignore[call-overload]
     await async_order.pay.acall(10, colour="red")  # type: ignore[call-overload]
     # A sync implementation with async hooks: its awaitable form gives the same result.
