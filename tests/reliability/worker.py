@@ -306,8 +306,12 @@ def _lock_waiters() -> int:
                 "WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
         else:
+            # A statement of another connection of this database still running a locking
+            # read is waiting for our row lock (INNODB_TRX's state lags behind it).
             cursor.execute(
-                "SELECT count(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"
+                "SELECT count(*) FROM information_schema.PROCESSLIST "
+                "WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND INFO LIKE %s",
+                ["%FOR UPDATE%"],
             )
         return int(cursor.fetchone()[0])
 
