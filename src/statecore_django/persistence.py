@@ -96,7 +96,7 @@ def remember(instance: Any, attnames: Iterable[str] | None = None) -> None:
             if hasattr(value, "resolve_expression"):
                 record.pop(attname, None)  # an F() expression: the stored value is unknown
             else:
-                record[attname] = copy.deepcopy(value) if isinstance(value, MUTABLE) else value
+                record[attname] = copied(value)
     state.__dict__[LOADED] = record
 
 
@@ -106,7 +106,7 @@ def record(instance: Any, stored: dict[str, Any]) -> None:
     previous = state.__dict__.get(LOADED)
     record = dict(previous) if previous else {}
     for attname, value in stored.items():
-        record[attname] = copy.deepcopy(value) if isinstance(value, MUTABLE) else value
+        record[attname] = copied(value)
     state.__dict__[LOADED] = record
 
 
@@ -279,12 +279,7 @@ def _mark(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable
 def _wrap_from_db(original: Callable[..., Any]) -> Callable[..., Any]:
     def from_db(cls: type[models.Model], *args: Any, **kwargs: Any) -> Any:
         instance = original(cls, *args, **kwargs)
-        values = instance.__dict__.copy()
-        del values["_state"]
-        for attname, value in values.items():
-            if isinstance(value, MUTABLE):
-                values[attname] = copy.deepcopy(value)
-        instance._state.__dict__[LOADED] = values
+        instance._state.__dict__[LOADED] = snapshot_values(instance)
         return instance
 
     return _mark(from_db, original)

@@ -277,36 +277,23 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
     def _prepare_row(self, call: _Call, source: str, *, reload: bool = True) -> None:
         """Refuse what must not be written; take the pessimistic lock (and read the row)."""
         instance = self.instance
+        transition = self.binding.transition.name
         if instance.pk is None:
             if not instance._state.adding:
-                msg = (
-                    f"{describe(instance)} was deleted, so transition "
-                    f"{self.binding.transition.name!r} was not applied; a deleted object is "
-                    f"never inserted again: create a new one"
-                )
-                raise statecore.ConcurrentTransition(
-                    msg,
-                    transition=self.binding.transition.name,
-                    instance=instance,
-                    expected=source,
-                    actual=None,
+                raise self._not_applied(
+                    source,
+                    f"{describe(instance)} was deleted, so transition {transition!r} was not "
+                    f"applied; a deleted object is never inserted again: create a new one",
                 )
             return
         if instance._state.adding:
             if _rows(call, instance._meta.concrete_model).filter(pk=instance.pk).exists():
-                msg = (
+                raise self._not_applied(
+                    source,
                     f"{describe(instance)} is a new object, but a row with its primary key "
-                    f"already exists, so transition {self.binding.transition.name!r} was "
-                    f"not applied (it would overwrite that row); load the row with "
-                    f"{type(instance).__name__}.objects.get(pk=...) and run the transition "
-                    f"on it"
-                )
-                raise statecore.ConcurrentTransition(
-                    msg,
-                    transition=self.binding.transition.name,
-                    instance=instance,
-                    expected=source,
-                    actual=None,
+                    f"already exists, so transition {transition!r} was not applied (it would "
+                    f"overwrite that row); load the row with "
+                    f"{type(instance).__name__}.objects.get(pk=...) and run the transition on it",
                 )
             return
         if call.locking == "pessimistic":
@@ -419,8 +406,10 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         instance._state.db = call.alias
         written = [changed.attname for changed, _value, _guarded in changes]
         persistence.remember(instance, written)
+        # What the row now holds (an F() expression, which remember() leaves out, as is).
+        loaded = persistence.loaded_values(instance)
         current = instance.__dict__
-        fresh = {name: persistence.copied(current[name]) for name in written}
+        fresh = {name: loaded.get(name, current[name]) for name in written}
         # What this call wrote is the starting point of every transition of the object
         # that is running around it.
         running = instance._state.__dict__.get(persistence.RUNNING)
@@ -449,9 +438,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             f"database since the transition's code read it (another process committed "
             f"meanwhile); reload the object (refresh_from_db()) and decide again"
         )
-        return statecore.ConcurrentTransition(
-            message, transition=transition, instance=instance, expected=source, actual=source
-        )
+        return self._not_applied(source, message, source)
 
     def _refuse_doomed_commit(self, call: _Call, errors: _ErrorRecorder) -> None:
         """Raise when a database error inside the transaction was caught and ignored.
@@ -539,34 +526,40 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             f"on_commit hook. On_commit hooks registered after it did not run.",
         )
 
+    def _not_applied(
+        self, source: str, message: str, actual: str | None = None
+    ) -> statecore.ConcurrentTransition:
+        """The ConcurrentTransition of this transition, from ``source``, with ``message``."""
+        return statecore.ConcurrentTransition(
+            message,
+            transition=self.binding.transition.name,
+            instance=self.instance,
+            expected=source,
+            actual=actual,
+        )
+
     def _stale(self, source: str, actual: str | None) -> statecore.ConcurrentTransition:
-        transition = self.binding.transition.name
-        instance = self.instance
         if actual is None:
             what = "its row no longer exists in the database"
         else:
             what = f"the database holds state {actual!r}"
         message = (
-            f"{describe(instance)} was in state {source!r} in memory but {what}, so "
-            f"transition {transition!r} was not applied; reload the object "
+            f"{describe(self.instance)} was in state {source!r} in memory but {what}, so "
+            f"transition {self.binding.transition.name!r} was not applied; reload the object "
             f"(refresh_from_db()) and decide again"
         )
-        return statecore.ConcurrentTransition(
-            message, transition=transition, instance=instance, expected=source, actual=actual
-        )
+        return self._not_applied(source, message, actual)
 
     def _conflict(self, exc: BaseException, source: str) -> statecore.ConcurrentTransition | None:
         """Return the ConcurrentTransition a database conflict error stands for, if it is one."""
         if not isinstance(exc, DatabaseError) or not is_conflict(exc):
             return None
-        transition = self.binding.transition.name
         message = (
-            f"transition {transition!r} of {describe(self.instance)} conflicted with another "
-            f"transaction ({exc}); it was rolled back: reload the object and try again"
+            f"transition {self.binding.transition.name!r} of {describe(self.instance)} "
+            f"conflicted with another transaction ({exc}); it was rolled back: reload the "
+            f"object and try again"
         )
-        return statecore.ConcurrentTransition(
-            message, transition=transition, instance=self.instance, expected=source, actual=None
-        )
+        return self._not_applied(source, message)
 
     def enter_on_error(
         self,
