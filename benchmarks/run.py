@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from libs import CONTEXT, LIBRARIES  # noqa: E402
+from libs import COMPAT, CONTEXT, LIBRARIES  # noqa: E402
 from workloads import TITLES, WORKLOADS, takes_part  # noqa: E402
 
 REFERENCE = "statecore"
@@ -340,7 +340,8 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
         peers = [
             r
             for name, r in by_library.items()
-            if name != REFERENCE and name not in CONTEXT and r["status"] == "ok"
+            if name != REFERENCE and name not in CONTEXT and name not in COMPAT
+            and r["status"] == "ok"
         ]
         return (mine if mine and mine["status"] == "ok" else None), peers
 
@@ -421,6 +422,33 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
                 f"{_extra(SAVED_TARGET)}); {mine['naive_ratio']:.2f}x the naive loop's",
                 mine["ratio"] <= SAVED_TARGET,
             )
+    verdicts.extend(_compat_targets(results, grouped))
+    return verdicts
+
+
+def _compat_targets(
+    results: list[dict[str, Any]], grouped: dict[str, dict[str, dict[str, Any]]]
+) -> list[tuple[str, bool]]:
+    """A compatibility layer: W1 at least 3x faster than its peer; 2 statements (W7)."""
+    verdicts: list[tuple[str, bool]] = []
+    for layer, peer in COMPAT.items():
+        by_library = grouped.get("W1", {})
+        mine, theirs = by_library.get(layer), by_library.get(peer)
+        if mine and theirs and mine["status"] == theirs["status"] == "ok":
+            margin = theirs["median"] / mine["median"]
+            held = margin >= 3
+            text = f"W1 {layer} at least 3x faster than {peer}: {margin:.1f}x"
+            verdicts.append((f"[{'met' if held else 'MISSED'}] {text}", held))
+        for row in results:
+            if row["library"] != layer or row["status"] != "ok" or "sql" not in row:
+                continue
+            expected = 3 if row["locking"] == "pessimistic" else 2
+            held = row["sql"] <= expected
+            text = (
+                f"{row['workload']} {row['label']}: {_sql(row['sql'])} SQL statements per "
+                f"logged transition (target {expected})"
+            )
+            verdicts.append((f"[{'met' if held else 'MISSED'}] {text}", held))
     return verdicts
 
 

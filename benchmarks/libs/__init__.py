@@ -52,12 +52,16 @@ LIBRARIES = {
     "viewflow.fsm": "viewflow_lib",
     "django-xworkflows": "django_xworkflows_lib",
     "attrs": "attrs_lib",
+    "statecore django_fsm compat": "django_fsm_compat_lib",
 }
 BASELINE = "baseline"
 # Rows shown for context, never compared as peers: library -> the workloads they run.
 CONTEXT = {"attrs": ("W6",)}
 # The libraries that save transitions to a database and log them (W7).
-SAVING = ("statecore", "django-fsm-2", "django-xworkflows")
+SAVING = ("statecore", "django-fsm-2", "django-xworkflows", "statecore django_fsm compat")
+# statecore's own compatibility layers: shown beside the peer they stand in for, never
+# compared as peers (library -> that peer).
+COMPAT = {"statecore django_fsm compat": "django-fsm-2"}
 # The libraries that await async guards and hooks (W9).
 AWAITING = ("statecore", "python-statemachine", "transitions")
 

@@ -35,10 +35,27 @@ LOCKING_MODES = ("none",)
 RESTORES = False  # the object keeps the target state after a rollback
 
 _made = 0
+# The packages the workloads import: django-fsm-2's, or statecore's compatibility layer's
+# (``django_fsm_compat_lib`` points these at it in its own worker process).
+PACKAGES = {"fsm": "django_fsm", "log": "django_fsm_log"}
+# Extra FSMField options for W7 (the compatibility layer's atomic opt-in).
+SAVED_FIELD_OPTIONS: dict[str, Any] = {}
+
+
+def _fsm(submodule: str = "") -> Any:
+    import importlib
+
+    return importlib.import_module(PACKAGES["fsm"] + submodule)
 
 
 def setup() -> None:
     django_setup.configure()
+
+
+def _log_model() -> Any:
+    import importlib
+
+    return importlib.import_module(PACKAGES["log"] + ".models").StateLog
 
 
 def _unique(name: str) -> str:
@@ -54,7 +71,7 @@ def _noop(self: Any) -> None:
 def _transition_methods(
     field: Any, transitions: Any, conditions: dict[str, list[Any]] | None = None
 ) -> dict[str, Any]:
-    from django_fsm import transition
+    transition = _fsm().transition
 
     methods = {}
     for name, source, target in transitions:
@@ -70,7 +87,7 @@ def _transition_methods(
 
 
 def _ping_pong_model(guard: Any = None) -> Any:
-    from django_fsm import FSMField
+    FSMField = _fsm().FSMField
 
     field = FSMField(default=PING_PONG_INITIAL)
     conditions = {name: [guard] for name, _, _ in PING_PONG_TRANSITIONS} if guard else None
@@ -94,7 +111,7 @@ def ping_pong(calls: Calls | None) -> PingPong:
     if calls is None:
         obj = _door_model()()
     else:
-        from django_fsm.signals import post_transition
+        post_transition = _fsm(".signals").post_transition
 
         def ok(instance: Any) -> bool:
             calls.guard += 1
@@ -115,7 +132,7 @@ def ping_pong(calls: Calls | None) -> PingPong:
 
 
 def lister(calls: Calls) -> Lister:
-    from django_fsm import FSMField
+    FSMField = _fsm().FSMField
 
     conditions: dict[str, list[Any]] = {}
     for name, _source, _target, index in LISTING_TRANSITIONS:
@@ -146,7 +163,7 @@ def factory() -> Factory:
 
 
 def define(index: int) -> Any:
-    from django_fsm import FSMField
+    FSMField = _fsm().FSMField
 
     field = FSMField(default=BIG_INITIAL, choices=[(state, state) for state in BIG_STATES])
     return django_setup.model(
@@ -162,8 +179,9 @@ def count(defined: Any) -> tuple[int, int]:
 
 def saved(locking: str) -> Saved:
     from django.db import transaction
-    from django_fsm import FSMField
-    from django_fsm_log.models import StateLog
+
+    FSMField = _fsm().FSMField
+    StateLog = _log_model()
 
     field = FSMField(default=PING_PONG_INITIAL)
     model = django_setup.model(
