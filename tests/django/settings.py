@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "tests.django.testapp",
     "tests.django.checksapp",
+    "statecore_django.compat.django_fsm",
+    "statecore_django.compat.django_fsm_log",
+    "tests.django.fsmapp",
 ]
 
 MIDDLEWARE = [

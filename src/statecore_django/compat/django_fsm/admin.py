@@ -301,7 +301,9 @@ class FSMAdminMixin(_ModelAdmin):
         """Show a transition's form; on a valid POST run the transition with its data."""
         obj = self.get_object(request, object_id)
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            redirect_missing: Any = self._get_obj_does_not_exist_redirect  # type: ignore[attr-defined]
+            response: http.HttpResponse = redirect_missing(request, self.opts, object_id)
+            return response
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
         opts = self.model._meta
         change = f"admin:{opts.app_label}_{opts.model_name}_change"

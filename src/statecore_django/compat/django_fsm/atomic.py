@@ -87,7 +87,7 @@ def _write(
     instance: Any,
     alias: str,
     before: dict[str, Any],
-    adding: bool,  # noqa: FBT001
+    adding: bool,
     method: Any,
     source: Any,
     target: Any,
@@ -117,7 +117,7 @@ def _conditional_update(
 ) -> None:
     model = type(instance)
     expected = before.get(field.attname)
-    values = {f.attname: f.pre_save(instance, False) for f in changed}  # noqa: FBT003
+    values = {f.attname: f.pre_save(instance, False) for f in changed}
     if not values:
         values = {field.attname: expected}
     rows = model._base_manager.using(alias).filter(pk=instance.pk, **{field.attname: expected})
@@ -132,7 +132,7 @@ def _conditional_update(
         update_initial()
 
 
-def _restore(instance: Any, model: type, values: dict[str, Any], adding: bool, db: Any) -> None:  # noqa: FBT001
+def _restore(instance: Any, model: type, values: dict[str, Any], adding: bool, db: Any) -> None:
     state = instance._state
     instance.__dict__.clear()
     instance.__dict__.update(values)

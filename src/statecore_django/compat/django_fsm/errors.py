@@ -9,7 +9,7 @@ import statecore
 __all__ = ["ConcurrentTransition", "InvalidResultState", "TransitionNotAllowed"]
 
 
-class TransitionNotAllowed(statecore.AbortTransition):  # noqa: N818 (django-fsm's name)
+class TransitionNotAllowed(statecore.AbortTransition):
     """A transition cannot run: not from the current state, or a condition is not met.
 
     As django-fsm's, it takes any positional arguments and the keyword arguments
@@ -20,7 +20,7 @@ class TransitionNotAllowed(statecore.AbortTransition):  # noqa: N818 (django-fsm
     .. versionadded:: 0.1
     """
 
-    def __init__(self, *args: Any, object: Any = None, method: Any = None) -> None:  # noqa: A002
+    def __init__(self, *args: Any, object: Any = None, method: Any = None) -> None:
         self.object = object
         self.method = method
         self.transition = getattr(method, "__name__", None)
@@ -46,7 +46,7 @@ class ConcurrentTransition(statecore.ConcurrentTransition):
         Exception.__init__(self, *args)
 
 
-class InvalidResultState(statecore.InvalidTargetError):  # noqa: N818 (django-fsm's name)
+class InvalidResultState(statecore.InvalidTargetError):
     """A ``RETURN_VALUE``/``GET_STATE`` target chose a state outside its allowed list.
 
     .. versionadded:: 0.1

@@ -131,7 +131,9 @@ class FSMFieldMixin(_Base):
 
     def deconstruct(self) -> Any:
         """Emit ``protected`` as django-fsm does; the opt-ins are behaviour, not schema."""
-        name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        name, path, args, kwargs = super().deconstruct()
+        # Migrations name the public path, as they named django_fsm.FSMField.
+        path = path.replace(f"{__package__}.fields.", f"{__package__}.")
         if self.protected:
             kwargs["protected"] = True
         return name, path, args, kwargs
@@ -143,7 +145,7 @@ class FSMFieldMixin(_Base):
         try:
             return instance.__dict__[self.attname]
         except KeyError:
-            return DeferredAttribute(self).__get__(instance)  # type: ignore[arg-type]
+            return DeferredAttribute(self).__get__(instance)
 
     def set_state(self, instance: Any, state: Any) -> None:
         """Store ``state`` on the object (not in the database)."""
@@ -155,12 +157,7 @@ class FSMFieldMixin(_Base):
         if reference is None:
             return
         app_label, _, model_name = reference.rpartition(".")
-        model = apps.get_app_config(app_label or instance._meta.app_label).get_model(
-            model_name
-        )
-        if model is None:  # pragma: no cover - get_model raises LookupError first
-            msg = f"No model found {reference}"
-            raise ValueError(msg)
+        model = apps.get_app_config(app_label or instance._meta.app_label).get_model(model_name)
         instance.__class__ = model
 
     # -- running a transition -----------------------------------------------------
@@ -200,7 +197,7 @@ class FSMFieldMixin(_Base):
         kwargs: dict[str, Any],
         saved: Any = None,
     ) -> Any:
-        """The steps of one transition; ``saved(source, target)`` runs before ``post_transition``."""
+        """Run the steps of one transition; ``saved(source, target)`` runs before the end."""
         state, found = self.begin(instance, method)
         target = found.target
         signal: dict[str, Any] | None = None
@@ -260,7 +257,7 @@ class FSMFieldMixin(_Base):
     def contribute_to_class(self, cls: Any, name: str, *args: Any, **kwargs: Any) -> None:
         """Install the descriptor and the ``get_*_transitions`` methods on the model."""
         self.base_cls = cls
-        super().contribute_to_class(cls, name, *args, **kwargs)  # type: ignore[misc]
+        super().contribute_to_class(cls, name, *args, **kwargs)
         setattr(cls, self.name, self.descriptor_class(self))
         for pattern, function in _LISTINGS:
             setattr(cls, pattern.format(self.name), partialmethod(function, field=self))
@@ -336,7 +333,7 @@ def _collect(sender: Any, **kwargs: Any) -> None:
 class_prepared.connect(_collect, dispatch_uid="statecore_django.compat.django_fsm")
 
 
-class FSMField(FSMFieldMixin, models.CharField):  # type: ignore[misc]
+class FSMField(FSMFieldMixin, models.CharField):  # type: ignore[type-arg]
     """A state field stored as text (``max_length`` defaults to 50).
 
     .. versionadded:: 0.1
@@ -347,14 +344,14 @@ class FSMField(FSMFieldMixin, models.CharField):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
 
-class FSMIntegerField(FSMFieldMixin, models.IntegerField):  # type: ignore[misc]
+class FSMIntegerField(FSMFieldMixin, models.IntegerField):  # type: ignore[type-arg]
     """A state field stored as an integer.
 
     .. versionadded:: 0.1
     """
 
 
-class FSMKeyField(FSMFieldMixin, models.ForeignKey):  # type: ignore[misc]
+class FSMKeyField(FSMFieldMixin, models.ForeignKey):  # type: ignore[type-arg, misc]
     """A state field that is a foreign key to a table of states; the state is the key.
 
     .. versionadded:: 0.1

@@ -78,9 +78,7 @@ class ConcurrentTransitionMixin(FSMModelMixin):
             for field in self.state_fields
             if field.model is base_qs.model
         }
-        updated = super()._do_update(  # type: ignore[misc]
-            base_qs.filter(**expected), using, pk_val, *args, **kwargs
-        )
+        updated = super()._do_update(base_qs.filter(**expected), using, pk_val, *args, **kwargs)
         # Nothing updated: the row's state changed, or there is no row yet (a new
         # object with a preset key, which Django then inserts).
         if not updated and base_qs.filter(pk=pk_val).using(using).exists():

@@ -68,7 +68,7 @@ class State:
         return state
 
 
-class RETURN_VALUE(State):  # noqa: N801 (django-fsm's name)
+class RETURN_VALUE(State):
     """Target: the state the transition method returns, one of ``allowed_states`` if given.
 
     .. versionadded:: 0.1
@@ -88,7 +88,7 @@ class RETURN_VALUE(State):  # noqa: N801 (django-fsm's name)
         return self._allowed(result)
 
 
-class GET_STATE(State):  # noqa: N801 (django-fsm's name)
+class GET_STATE(State):
     """Target: ``func(instance, *args, **kwargs)``, one of ``states`` if given.
 
     .. versionadded:: 0.1
@@ -349,7 +349,7 @@ def _meta_of(bound_method: Any) -> FSMMeta:
     return meta  # type: ignore[no-any-return]
 
 
-def can_proceed(bound_method: Any, check_conditions: bool = True) -> bool:  # noqa: FBT001, FBT002
+def can_proceed(bound_method: Any, check_conditions: bool = True) -> bool:
     """Tell whether the bound transition method could run from the object's state.
 
     Args:

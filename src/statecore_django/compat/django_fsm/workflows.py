@@ -178,9 +178,7 @@ def explain(bound_method: Any, user: Any = None) -> statecore.Availability:
     for condition in found.conditions:
         if not holds(condition(instance)):
             label = getattr(condition, "__name__", repr(condition))
-            reasons.append(
-                statecore.Reason("condition", label, f"condition {label!r} is not met")
-            )
+            reasons.append(statecore.Reason("condition", label, f"condition {label!r} is not met"))
     if user is not None and not found.has_perm(instance, user):
         permission = found.permission
         label = permission if isinstance(permission, str) else getattr(permission, "__name__", "")

@@ -29,7 +29,10 @@ class DjangoFsmLogConfig(AppConfig):
         checks.register(_check_storage)
 
 
-_SIMPLE = ("django_fsm_log.backends.SimpleBackend", "statecore_django.compat.django_fsm_log.backends.SimpleBackend")
+_SIMPLE = (
+    "django_fsm_log.backends.SimpleBackend",
+    "statecore_django.compat.django_fsm_log.backends.SimpleBackend",
+)
 
 
 def _check_storage(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

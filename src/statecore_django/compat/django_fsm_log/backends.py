@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -33,10 +34,8 @@ def log_transition(
         "content_object": instance,
     }
     for attribute in ("by", "description"):
-        try:
+        with contextlib.suppress(AttributeError):
             values[attribute] = FSMLogDescriptor(instance, attribute).get()
-        except AttributeError:
-            pass
     StateLog.objects.create(**values)
 
 

@@ -26,23 +26,29 @@ class StateLog(models.Model):
     .. versionadded:: 0.1
     """
 
-    timestamp = models.DateTimeField(default=now)
-    by = models.ForeignKey(
+    timestamp: models.DateTimeField[Any, Any] = models.DateTimeField(default=now)
+    by: models.ForeignKey[Any, Any] = models.ForeignKey(
         settings.AUTH_USER_MODEL, blank=True, null=True, on_delete=models.SET_NULL
     )
-    source_state = models.CharField(  # noqa: DJ001 (django-fsm-log's column)
+    source_state: models.CharField[Any, Any] = models.CharField(
         max_length=255, db_index=True, null=True, blank=True, default=None
     )
-    state = models.CharField("Target state", max_length=255, db_index=True)
-    transition = models.CharField(max_length=255)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveIntegerField(db_index=True)
+    state: models.CharField[Any, Any] = models.CharField(
+        "Target state", max_length=255, db_index=True
+    )
+    transition: models.CharField[Any, Any] = models.CharField(max_length=255)
+    content_type: models.ForeignKey[Any, Any] = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE
+    )
+    object_id: models.PositiveIntegerField[Any, Any] = models.PositiveIntegerField(db_index=True)
     content_object = GenericForeignKey("content_type", "object_id")
-    description = models.TextField(blank=True, null=True)  # noqa: DJ001 (django-fsm-log's column)
+    description: models.TextField[Any, Any] = models.TextField(blank=True, null=True)
 
     objects = StateLogManager()
 
     class Meta:
+        """django-fsm-log's app label (so its table) and latest-by."""
+
         app_label = "django_fsm_log"
         get_latest_by = "timestamp"
 

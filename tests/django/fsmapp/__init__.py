@@ -1,0 +1,1 @@
+"""Models on the django-fsm compatibility layer, for its tests."""
