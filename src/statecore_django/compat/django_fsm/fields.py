@@ -24,7 +24,7 @@ import statecore
 
 from .errors import TransitionNotAllowed
 from .signals import post_transition, pre_transition
-from .transitions import ANY_OTHER_STATE, FSMMeta, State, Transition
+from .transitions import ANY_OTHER_STATE, FSMMeta, State, Transition, holds
 
 if TYPE_CHECKING:
     _Base = models.Field[Any, Any]
@@ -40,18 +40,6 @@ __all__ = [
 ]
 
 _LOCKING = (None, "none", "optimistic", "pessimistic")
-
-
-def holds(answer: Any) -> bool:
-    """Read a condition's answer: a coroutine (an ``async def`` condition) never holds."""
-    if answer is True:
-        return True
-    if inspect.isawaitable(answer):
-        close = getattr(answer, "close", None)
-        if close is not None:
-            close()
-        return False
-    return bool(answer)
 
 
 class FSMFieldDescriptor:

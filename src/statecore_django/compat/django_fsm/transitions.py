@@ -37,6 +37,18 @@ ANY_STATE = "*"
 ANY_OTHER_STATE = "+"
 
 
+def holds(answer: Any) -> bool:
+    """Read a condition's answer: a coroutine (an ``async def`` condition) never holds."""
+    if answer is True:
+        return True
+    if inspect.isawaitable(answer):
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()
+        return False
+    return bool(answer)
+
+
 class State:
     """Base of the targets chosen when the transition runs (`RETURN_VALUE`, `GET_STATE`).
 
@@ -170,13 +182,7 @@ class Transition:
         if not permission:
             return True
         if callable(permission):
-            answer = permission(instance, user)
-            if inspect.isawaitable(answer):
-                close = getattr(answer, "close", None)
-                if close is not None:
-                    close()
-                return False
-            return bool(answer)
+            return holds(permission(instance, user))
         return bool(user.has_perm(permission, instance) or user.has_perm(permission))
 
     def __hash__(self) -> int:
@@ -254,7 +260,7 @@ class FSMMeta:
         found = self.get_transition(state)
         if found is None:
             return False
-        return all(condition(instance) for condition in found.conditions)
+        return all(holds(condition(instance)) for condition in found.conditions)
 
     def has_transition_perm(self, instance: Any, state: Any, user: Any) -> bool:
         """Tell whether ``user`` may run the transition from ``state``."""

@@ -16,8 +16,8 @@ from typing import Any
 
 import statecore
 
-from .fields import FSMFieldMixin, holds
-from .transitions import ANY_OTHER_STATE, ANY_STATE, FSMMeta, State, _meta_of
+from .fields import FSMFieldMixin
+from .transitions import ANY_OTHER_STATE, ANY_STATE, FSMMeta, State, _meta_of, holds
 
 __all__ = ["explain", "state_name", "workflow_for"]
 

@@ -1,0 +1,164 @@
+"""The atomic opt-in of the django-fsm layer: one transaction that saves and logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from tests.django.fsmapp.models import LockedPayment, LoggedPayment, Payment
+
+from statecore_django.compat import django_fsm as fsm
+from statecore_django.compat.django_fsm.signals import post_transition
+from statecore_django.compat.django_fsm_log.models import StateLog
+from statecore_django.log.models import TransitionLog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+@pytest.fixture(autouse=True)
+def _clear_paid_log() -> None:
+    Payment.paid_log.clear()
+
+
+def statements(captured: CaptureQueriesContext) -> list[str]:
+    """The captured SQL, transaction control left out."""
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(CONTROL)]
+
+
+def test_atomic_transition_saves_and_logs_in_two_statements() -> None:
+    """pay() writes the changed columns with one UPDATE and the StateLog row with one INSERT."""
+    payment = Payment.objects.create()
+    user = User.objects.create(username="cashier")
+    ContentType.objects.get_for_model(Payment)  # cached once per process, as in production
+    with CaptureQueriesContext(connection) as captured:
+        payment.pay(amount=12, by=user)
+    sql = statements(captured)
+    assert len(sql) == 2, sql
+    assert sql[0].upper().startswith("UPDATE")
+    assert sql[1].upper().startswith("INSERT")
+    row = Payment.objects.get(pk=payment.pk)
+    assert (row.state, row.amount) == ("paid", 12)
+    log = StateLog.objects.for_(payment).get()
+    assert (log.transition, log.source_state, log.state, log.by) == ("pay", "new", "paid", user)
+
+
+def test_failing_log_rolls_the_transition_back_and_restores_the_object() -> None:
+    """A post_transition receiver that raises: no row change, no log, the object as before."""
+
+    def broken(**kwargs: Any) -> None:
+        msg = "log storage is down"
+        raise RuntimeError(msg)
+
+    payment = Payment.objects.create()
+    post_transition.connect(broken, sender=Payment)
+    try:
+        with pytest.raises(RuntimeError, match="storage"):
+            payment.pay(amount=5)
+    finally:
+        post_transition.disconnect(broken, sender=Payment)
+    assert (payment.state, payment.amount) == ("new", 0)
+    row = Payment.objects.get(pk=payment.pk)
+    assert (row.state, row.amount) == ("new", 0)
+    assert not StateLog.objects.for_(payment).exists()
+    assert Payment.paid_log == []
+
+
+def test_optimistic_opt_in_refuses_a_row_changed_behind_its_back() -> None:
+    """The row moved to 'paid' elsewhere: pay() raises ConcurrentTransition, writes nothing."""
+    payment = Payment.objects.create()
+    Payment.objects.filter(pk=payment.pk).update(state="paid")
+    with pytest.raises(fsm.ConcurrentTransition):
+        payment.pay(amount=7)
+    assert payment.state == "new"
+    assert Payment.objects.get(pk=payment.pk).amount == 0
+    assert not StateLog.objects.for_(payment).exists()
+
+
+def test_pessimistic_opt_in_reads_the_row_for_update_first() -> None:
+    """SELECT ... FOR UPDATE sees the row's other state and refuses before running."""
+    payment = LockedPayment.objects.create()
+    ContentType.objects.get_for_model(LockedPayment)
+    with CaptureQueriesContext(connection) as captured:
+        payment.pay()
+    assert len(statements(captured)) == 3
+    assert LockedPayment.objects.get(pk=payment.pk).state == "paid"
+    stale = LockedPayment.objects.create()
+    LockedPayment.objects.filter(pk=stale.pk).update(state="paid")
+    with pytest.raises(fsm.ConcurrentTransition, match="refresh_from_db"):
+        stale.pay()
+    assert stale.state == "new"
+
+
+def test_on_commit_hooks_wait_for_the_commit() -> None:
+    """Inside an outer transaction the hook runs only once it commits, never on rollback."""
+    payment = Payment.objects.create()
+    with transaction.atomic():
+        payment.pay(amount=1)
+        assert Payment.paid_log == []
+    assert Payment.paid_log == [(payment.pk, "paid")]
+    other = Payment.objects.create()
+    with transaction.atomic():
+        other.pay(amount=1)
+        transaction.set_rollback(True)
+    assert Payment.paid_log == [(payment.pk, "paid")]
+
+
+def test_on_error_state_is_saved_and_logged_without_the_failed_changes() -> None:
+    """pay_or_fail() raises: the row enters 'failed'; the note it set is not saved."""
+    payment = Payment.objects.create()
+    with pytest.raises(ValueError, match="declined"):
+        payment.pay_or_fail()
+    assert (payment.state, payment.note) == ("failed", "")
+    row = Payment.objects.get(pk=payment.pk)
+    assert (row.state, row.note) == ("failed", "")
+    log = StateLog.objects.for_(payment).get()
+    assert (log.transition, log.state) == ("pay_or_fail", "failed")
+
+
+def test_statecore_log_opt_in_writes_statecore_transition_log() -> None:
+    """log_model= writes statecore's TransitionLog row in the same transaction."""
+    payment = LoggedPayment.objects.create()
+    payment.pay()
+    row = TransitionLog.objects.get()
+    assert (row.transition, row.from_state, row.to_state) == ("pay", "new", "paid")
+    assert row.modified_object == payment
+
+
+def test_unsaved_object_is_inserted_by_its_first_transition() -> None:
+    """An object never saved is inserted in the new state, with its log row."""
+    payment = Payment()
+    payment.pay(amount=3)
+    assert payment.pk is not None
+    assert Payment.objects.get(pk=payment.pk).state == "paid"
+    assert StateLog.objects.for_(payment).count() == 1
+
+
+def test_opt_in_options_are_checked() -> None:
+    """locking without atomic, or an unknown locking mode, is refused when the field is made."""
+    with pytest.raises(ValueError, match="atomic=True"):
+        fsm.FSMField(locking="optimistic")
+    with pytest.raises(ValueError, match="pessimistic"):
+        fsm.FSMField(atomic=True, locking="sometimes")
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "concurrent"])
+def test_two_connections_cannot_both_run_the_transition() -> None:
+    """A second connection's committed transition makes this one's UPDATE match nothing."""
+    payment = Payment.objects.create()
+    other = connections["concurrent"]
+    with other.cursor() as cursor:
+        table = Payment._meta.db_table
+        cursor.execute(
+            f"UPDATE {table} SET state = %s WHERE id = %s",  # noqa: S608
+            ["paid", payment.pk],
+        )
+    with pytest.raises(fsm.ConcurrentTransition):
+        payment.pay()
+    assert payment.state == "new"
+    assert not StateLog.objects.for_(payment).exists()
