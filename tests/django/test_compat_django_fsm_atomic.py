@@ -155,7 +155,7 @@ def test_two_connections_cannot_both_run_the_transition() -> None:
     with other.cursor() as cursor:
         table = Payment._meta.db_table
         cursor.execute(
-            f"UPDATE {table} SET state = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {table} SET state = %s WHERE id = %s",
             ["paid", payment.pk],
         )
     with pytest.raises(fsm.ConcurrentTransition):
