@@ -47,6 +47,17 @@ class Article(models.Model):
     def publish(self, by: Any = None, description: str | None = None) -> None:
         """Publish a draft that has a title."""
 
+    @fsm_log_by
+    @fsm.transition(
+        field=state,
+        source="draft",
+        target="archived",
+        custom={"form": "tests.django.fsmapp.admin.ShelveForm", "label": "Shelve"},
+    )
+    def shelve(self, reason: str = "", by: Any = None) -> None:
+        """Shelve a draft, with a reason typed in the admin's form."""
+        self.title = f"{self.title} (shelved: {reason})"
+
     @fsm.transition(field=state, source="*", target="archived", custom={"label": "Archive"})
     def archive(self) -> None:
         """Archive from anywhere."""
