@@ -274,6 +274,25 @@ def reliability(session: nox.Session, database: str) -> None:
 
 
 @nox.session(python=MAIN_PYTHON)
+@nox.parametrize("database", ["sqlite", "postgresql"])
+def peer_django_fsm(session: nox.Session, database: str) -> None:
+    """django-fsm-2's own test suite against the django-fsm compatibility layer.
+
+    The checkout comes from ``STATECORE_PEER_DJANGO_FSM`` (a path; skipped when unset).
+    """
+    checkout = os.environ.get("STATECORE_PEER_DJANGO_FSM")
+    if not checkout:
+        _skip(session, "set STATECORE_PEER_DJANGO_FSM to a django-fsm-2 checkout")
+    if database != "sqlite":
+        _require_server(session, database)
+    session.install(
+        "-e", ".[django,graphviz]", f"django~={LATEST_DJANGO}.0", *_groups("peer-django-fsm")
+    )
+    script = str(ROOT / "tests" / "peers" / "django_fsm_suite.py")
+    session.run("python", script, checkout, "--database", database, *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
 def browser(session: nox.Session) -> None:
     """The Django admin driven in a real (headless) Chromium."""
     if _missing(session, "tests/browser"):

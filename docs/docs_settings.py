@@ -15,5 +15,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "statecore_django",
     "statecore_django.log",
+    "statecore_django.compat.django_fsm",
+    "statecore_django.compat.django_fsm_log",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -35,6 +35,12 @@ MODULES = (
     "statecore_django.models",
     "statecore_django.proxies",
     "statecore_django.signals",
+    "statecore_django.compat.django_fsm",
+    "statecore_django.compat.django_fsm.admin",
+    "statecore_django.compat.django_fsm.signals",
+    "statecore_django.compat.django_fsm_log.admin",
+    "statecore_django.compat.django_fsm_log.decorators",
+    "statecore_django.compat.django_fsm_log.models",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")
