@@ -39,6 +39,8 @@ MODULES = (
     "statecore_django.compat.django_fsm.admin",
     "statecore_django.compat.django_fsm.signals",
     "statecore_django.compat.django_fsm_log.admin",
+    "statecore_django.compat.django_fsm_log.backends",
+    "statecore_django.compat.django_fsm_log.managers",
     "statecore_django.compat.django_fsm_log.decorators",
     "statecore_django.compat.django_fsm_log.models",
 )

@@ -15,6 +15,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from tests.django.fsmapp.models import Article
 
+from statecore_django.compat.django_fsm_log import backends
 from statecore_django.compat.django_fsm_log.models import StateLog
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,24 @@ def test_admin_form_field_cannot_choose_the_logged_user() -> None:
     assert article.state == "archived"
     assert article.title == "Draft (shelved: too long)"
     assert StateLog.objects.for_(article).get().by == admin_user
+
+
+def test_storage_setting_accepts_django_fsm_log_paths() -> None:
+    """DJANGO_FSM_LOG_STORAGE_METHOD naming django-fsm-log's classes picks the layer's."""
+    with override_settings(DJANGO_FSM_LOG_STORAGE_METHOD="django_fsm_log.backends.CachedBackend"):
+        assert backends.backend() is backends.CachedBackend
+    assert backends.backend() is backends.SimpleBackend
+
+
+def test_cached_backend_saves_the_row_only_after_the_transition() -> None:
+    """The cached backend builds the row before the transition and saves it after."""
+    backends.CachedBackend.setup_model(StateLog)
+    article = Article.objects.create(title="News")
+    signal = {"sender": Article, "instance": article, "name": "archive"}
+    backends.CachedBackend.pre_transition_callback(**signal, source="draft", target="archived")
+    assert not StateLog.objects.for_(article).exists()
+    pending = StateLog.pending_objects  # type: ignore[attr-defined]
+    assert pending.get_for_object(article).transition == "archive"
+    backends.CachedBackend.post_transition_callback(**signal, source="draft", target="archived")
+    assert StateLog.objects.for_(article).get().state == "archived"
+    assert pending.get_for_object(article) is None

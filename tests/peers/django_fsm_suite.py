@@ -1,16 +1,18 @@
-"""Run django-fsm-2's own test suite against statecore's django-fsm compatibility layer.
+"""Run django-fsm-2's (or django-fsm-log's) own test suite against statecore's layers.
 
 Usage::
 
     python tests/peers/django_fsm_suite.py PATH [--database sqlite|postgresql] [PYTEST ARGS...]
 
 ``PATH`` is a checkout of django-fsm-2 (its ``tests/`` directory, settings, models and
-fixtures are used as they are). The only change is an import alias: ``django_fsm`` and
+fixtures are used as they are), or of django-fsm-log (add ``--ds tests.settings``).
+The only change is an import alias: ``django_fsm`` and
 ``django_fsm_log`` (and their submodules) resolve to ``statecore_django.compat.django_fsm``
 and ``statecore_django.compat.django_fsm_log``; the peer's own packages are never
 imported. With ``--database postgresql`` the suite runs on the server at 127.0.0.1
-(user ``postgres``) with ``--no-migrations``. The suite needs django-guardian,
-django-unfold, django-stubs-ext and graphviz installed. The exit status is pytest's.
+(user ``postgres``) with ``--no-migrations``. The suites need django-guardian,
+django-unfold, django-stubs-ext, pytest-mock and graphviz installed (the
+``peer-django-fsm`` dependency group). The exit status is pytest's.
 """
 
 from __future__ import annotations

@@ -6,14 +6,11 @@ and migration names, so existing history keeps working and keeps growing) and ch
 ``django_fsm_log`` imports to this package: ``models.StateLog`` (``StateLog.objects.for_(obj)``),
 ``decorators.fsm_log_by`` and ``fsm_log_description``, ``admin.StateLogInline``.
 
-Every transition of the django-fsm layer is logged by its ``post_transition`` signal
-(models listed in ``DJANGO_FSM_LOG_IGNORED_MODELS`` excepted); with
-``FSMField(atomic=True)`` the row is written in the transition's own transaction, after
-the row is saved.
-
-Left out on purpose: the cached storage backend (``DJANGO_FSM_LOG_STORAGE_METHOD``
-pointing at ``CachedBackend`` is refused by a system check): it writes the log before
-the object is saved, which the atomic opt-in makes unnecessary.
+Every transition of the django-fsm layer is logged from its signals (models listed in
+``DJANGO_FSM_LOG_IGNORED_MODELS`` excepted), by the backend
+``DJANGO_FSM_LOG_STORAGE_METHOD`` names (``backends``: simple, or cached with
+``StateLog.pending_objects``); with ``FSMField(atomic=True)`` the row is written in the
+transition's own transaction, after the row is saved.
 
 .. versionadded:: 0.1
 """

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.core import checks
 
 
 class DjangoFsmLogConfig(AppConfig):
-    """Connects the log writer to ``post_transition`` when Django starts.
+    """Connects the storage backend to the transition signals when Django starts.
 
     .. versionadded:: 0.1
     """
@@ -21,31 +18,12 @@ class DjangoFsmLogConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        """Log every transition; check the storage setting."""
-        from ..django_fsm.signals import post_transition
-        from .backends import log_transition
+        """Set the backend up and connect its receivers."""
+        from ..django_fsm.signals import post_transition, pre_transition
+        from .backends import backend
 
-        post_transition.connect(log_transition, dispatch_uid="statecore_django.django_fsm_log")
-        checks.register(_check_storage)
-
-
-_SIMPLE = (
-    "django_fsm_log.backends.SimpleBackend",
-    "statecore_django.compat.django_fsm_log.backends.SimpleBackend",
-)
-
-
-def _check_storage(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from django.conf import settings
-
-    method = getattr(settings, "DJANGO_FSM_LOG_STORAGE_METHOD", _SIMPLE[0])
-    if method in _SIMPLE:
-        return []
-    return [
-        checks.Error(
-            f"DJANGO_FSM_LOG_STORAGE_METHOD = {method!r} is not supported",
-            hint="remove the setting: logs are written by the simple backend, and in the "
-            "transition's transaction with FSMField(atomic=True)",
-            id="django_fsm_log.E001",
-        )
-    ]
+        storage = backend()
+        storage.setup_model(self.get_model("StateLog"))
+        uid = "statecore_django.django_fsm_log"
+        pre_transition.connect(storage.pre_transition_callback, dispatch_uid=uid)
+        post_transition.connect(storage.post_transition_callback, dispatch_uid=uid)
