@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import isolate_apps
 from tests.django.fsmapp.models import Account, Article, FlyingMission, Mission, Ticket
 
 import statecore
@@ -217,7 +218,10 @@ def test_on_commit_needs_the_atomic_opt_in() -> None:
     """A transition with on_commit hooks on a field that is not atomic is refused."""
     from django.db import models
 
-    with pytest.raises(statecore.WorkflowDefinitionError, match="atomic=True"):
+    with (
+        pytest.raises(statecore.WorkflowDefinitionError, match="atomic=True"),
+        isolate_apps("tests.django.fsmapp"),
+    ):
 
         class Refused(models.Model):
             state = fsm.FSMField(default="a")
@@ -251,3 +255,55 @@ def test_modules_import_before_the_app_registry_is_ready() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_system_check_accepts_the_models_and_reports_an_invalid_workflow() -> None:
+    """django_fsm.E001 names a field whose states collide once named; valid apps pass."""
+    from django.apps import apps
+    from django.db import models
+
+    from statecore_django.compat.django_fsm.checks import check_workflows
+
+    assert check_workflows([apps.get_app_config("fsmapp")]) == []
+
+    with isolate_apps("tests.django.fsmapp"):
+
+        class Clash(models.Model):
+            state = fsm.FSMField(
+                default="in-review", choices=[("in-review", "A"), ("in review", "B")]
+            )
+
+            @fsm.transition(field=state, source="in-review", target="in review")
+            def move(self) -> None:
+                """Move."""
+
+            class Meta:
+                app_label = "fsmapp"
+
+    class Config:
+        def get_models(self) -> list[type]:
+            return [Clash]
+
+    (error,) = check_workflows([Config()])
+    assert error.id == "django_fsm.E001"
+    assert "s_in_review" in error.msg
+
+
+def test_compiled_workflow_feeds_statecore_testing_walks() -> None:
+    """statecore.testing.walks draws walks over a compiled django-fsm workflow."""
+    pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+
+    import statecore.testing
+
+    workflow = fsm.workflow_for(Ticket, "status")
+    seen: list[list[str]] = []
+
+    @settings(max_examples=5, database=None)
+    @given(statecore.testing.walks(workflow, max_steps=3))
+    def record(walk: list[str]) -> None:
+        assert set(walk) <= {"close"}
+        seen.append(walk)
+
+    record()
+    assert seen

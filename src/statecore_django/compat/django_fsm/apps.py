@@ -15,3 +15,11 @@ class DjangoFsmConfig(AppConfig):
     label = "django_fsm"
     verbose_name = "Django FSM (statecore)"
     default = True
+
+    def ready(self) -> None:
+        """Register the system check of the state fields' workflows."""
+        from django.core import checks
+
+        from .checks import check_workflows
+
+        checks.register(check_workflows)

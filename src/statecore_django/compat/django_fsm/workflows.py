@@ -94,6 +94,9 @@ def workflow_for(model: type, field: str | None = None) -> type[statecore.Workfl
     titles: dict[Any, str] = {}
     for value, title in state_field.flatchoices:
         titles.setdefault(value, str(title))
+    default = state_field.get_default()
+    if default is not None and default != "":
+        titles.setdefault(default, str(default))
     methods = state_field.transition_methods(model)
     for method in methods.values():
         for value in _values(method._django_fsm):
@@ -134,7 +137,6 @@ def workflow_for(model: type, field: str | None = None) -> type[statecore.Workfl
                 label=str(first.custom.get("label") or name),
             )
         )
-    default = state_field.get_default()
     initial = state_name(default) if default in titles else everything[0] if everything else None
     namespace = {
         "__module__": model.__module__,
