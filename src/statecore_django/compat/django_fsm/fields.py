@@ -163,8 +163,15 @@ class FSMFieldMixin(_Base):
             return run_atomic(self, instance, method, args, kwargs)
         return self.run(instance, method, args, kwargs)
 
-    def begin(self, instance: Any, method: Any) -> tuple[Any, Transition]:
-        """Check that ``method`` may run now; return the source state and its transition."""
+    def run(
+        self,
+        instance: Any,
+        method: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        saved: Any = None,
+    ) -> Any:
+        """Run the steps of one transition; ``saved(source, target)`` runs before the end."""
         meta: FSMMeta = method._django_fsm
         state = self.get_state(instance)
         found = meta.get_transition(state)
@@ -175,18 +182,6 @@ class FSMFieldMixin(_Base):
             if not holds(condition(instance)):
                 msg = f"Transition conditions have not been met for method '{method.__name__}'"
                 raise TransitionNotAllowed(msg, object=instance, method=method)
-        return state, found
-
-    def run(
-        self,
-        instance: Any,
-        method: Any,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        saved: Any = None,
-    ) -> Any:
-        """Run the steps of one transition; ``saved(source, target)`` runs before the end."""
-        state, found = self.begin(instance, method)
         target = found.target
         signal: dict[str, Any] | None = None
         if pre_transition.receivers or post_transition.receivers:
@@ -194,7 +189,7 @@ class FSMFieldMixin(_Base):
                 "sender": instance.__class__,
                 "instance": instance,
                 "name": method.__name__,
-                "field": method._django_fsm.field,
+                "field": meta.field,
                 "source": state,
                 "target": target,
                 "method_args": args,

@@ -338,7 +338,10 @@ def transition(
 
         @functools.wraps(func)
         def run(instance: Any, *args: Any, **kwargs: Any) -> Any:
-            return run_meta.field.change_state(instance, func, *args, **kwargs)
+            field = run_meta.field
+            if field.atomic:
+                return field.change_state(instance, func, *args, **kwargs)
+            return field.run(instance, func, args, kwargs)
 
         run.alters_data = True  # type: ignore[attr-defined]
         return run
