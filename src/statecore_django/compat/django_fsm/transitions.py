@@ -349,13 +349,19 @@ def transition(
     return decorate
 
 
-def _meta_of(bound_method: Any) -> FSMMeta:
-    meta = getattr(bound_method, "_django_fsm", None)
+def bound(bound_method: Any) -> tuple[FSMMeta, Any, Any]:
+    """The record, the object and its current state of a bound transition method.
+
+    Raises:
+        TypeError: the method is not a transition.
+    """
+    meta: FSMMeta | None = getattr(bound_method, "_django_fsm", None)
     if meta is None:
         name = getattr(getattr(bound_method, "__func__", bound_method), "__name__", bound_method)
         msg = f"{name} method is not transition"
         raise TypeError(msg)
-    return meta  # type: ignore[no-any-return]
+    instance = bound_method.__self__
+    return meta, instance, meta.field.get_state(instance)
 
 
 def can_proceed(bound_method: Any, check_conditions: bool = True) -> bool:
@@ -370,9 +376,7 @@ def can_proceed(bound_method: Any, check_conditions: bool = True) -> bool:
 
     .. versionadded:: 0.1
     """
-    meta = _meta_of(bound_method)
-    instance = bound_method.__self__
-    state = meta.field.get_state(instance)
+    meta, instance, state = bound(bound_method)
     return meta.has_transition(state) and (
         not check_conditions or meta.conditions_met(instance, state)
     )
@@ -386,9 +390,7 @@ def has_transition_perm(bound_method: Any, user: Any) -> bool:
 
     .. versionadded:: 0.1
     """
-    meta = _meta_of(bound_method)
-    instance = bound_method.__self__
-    state = meta.field.get_state(instance)
+    meta, instance, state = bound(bound_method)
     return bool(
         meta.has_transition(state)
         and meta.conditions_met(instance, state)

@@ -17,7 +17,7 @@ from typing import Any
 import statecore
 
 from .fields import FSMFieldMixin
-from .transitions import ANY_OTHER_STATE, ANY_STATE, FSMMeta, State, _meta_of, holds
+from .transitions import ANY_OTHER_STATE, ANY_STATE, FSMMeta, State, bound, holds
 
 __all__ = ["explain", "state_name", "workflow_for"]
 
@@ -166,9 +166,7 @@ def explain(bound_method: Any, user: Any = None) -> statecore.Availability:
 
     .. versionadded:: 0.1
     """
-    meta = _meta_of(bound_method)
-    instance = bound_method.__self__
-    state = meta.field.get_state(instance)
+    meta, instance, state = bound(bound_method)
     name = bound_method.__name__
     reasons: list[statecore.Reason] = []
     if not meta.has_transition(state):
