@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from tests.django import fsm_race
 from tests.django.fsmapp.models import LockedPayment, LoggedPayment, Payment
+from tests.django.test_locking import row_locked_elsewhere, short_lock_wait
 
 from statecore_django.compat import django_fsm as fsm
 from statecore_django.compat.django_fsm.signals import post_transition
@@ -162,3 +165,43 @@ def test_two_connections_cannot_both_run_the_transition() -> None:
         payment.pay()
     assert payment.state == "new"
     assert not StateLog.objects.for_(payment).exists()
+
+
+@pytest.mark.parametrize("model", [Payment, LockedPayment])
+def test_racing_processes_pay_once_and_log_once(model: type[Any]) -> None:
+    """Four OS processes run pay() on one row at once: one pays, three are refused."""
+    if connection.vendor == "sqlite":
+        pytest.skip("an in-memory SQLite database is not shared between processes")
+    context = multiprocessing.get_context("spawn")
+    payment = model.objects.create()
+    barrier, results = context.Barrier(4), context.Queue()
+    database = connection.settings_dict["NAME"]
+    workers = [
+        context.Process(
+            target=fsm_race.race, args=(database, model.__name__, payment.pk, barrier, results)
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = sorted(results.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+    assert outcomes == ["paid", "refused", "refused", "refused"]
+    assert model.objects.get(pk=payment.pk).state == "paid"
+    assert StateLog.objects.for_(payment).count() == 1
+
+
+def test_row_locked_elsewhere_surfaces_as_concurrent_transition() -> None:
+    """A lock another connection holds ends the transition in ConcurrentTransition."""
+    payment = Payment.objects.create()
+    with (
+        row_locked_elsewhere(Payment, payment.pk),
+        short_lock_wait(),
+        pytest.raises(fsm.ConcurrentTransition, match="another transaction") as caught,
+    ):
+        payment.pay(amount=9)
+    assert isinstance(caught.value.__cause__, DatabaseError)
+    assert (payment.state, payment.amount) == ("new", 0)
+    payment.pay(amount=9)
+    assert Payment.objects.get(pk=payment.pk).state == "paid"

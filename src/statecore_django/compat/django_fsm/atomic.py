@@ -12,9 +12,11 @@ With ``FSMField(atomic=True)`` a transition runs as in django-fsm, inside
 3. ``post_transition`` is sent, so django-fsm-log's ``StateLog`` row is written here.
 
 When anything fails the transaction rolls back and the object in memory gets back every
-value it had. A transition with an ``on_error`` state whose method raised then enters
-that state in a second transaction (saved and logged like a transition), and the error
-is re-raised. ``on_commit`` callables of the transition run after the commit.
+value it had; a database conflict (serialization failure, deadlock, lock timeout) is
+raised as `ConcurrentTransition`. A transition with an ``on_error`` state whose method
+raised then enters that state in a second transaction (saved and logged like a
+transition), and the error is re-raised. ``on_commit`` callables of the transition run
+after the commit.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 
+from ...wrappers import is_conflict
 from .errors import ConcurrentTransition
 from .signals import post_transition
 
@@ -56,6 +59,15 @@ def run_atomic(
                 _lock(field, instance, alias, source)
             write = functools.partial(_write, field, instance, alias, values, adding, method)
             result = field.run(instance, method, args, kwargs, saved=write)
+    except DatabaseError as exc:
+        _restore(instance, model, values, adding, db)
+        if not is_conflict(exc):
+            raise
+        msg = (
+            f"{model.__name__} #{instance.pk} is being changed by another transaction "
+            f"({exc}); reload it with refresh_from_db() and try again"
+        )
+        raise ConcurrentTransition(msg, instance=instance, state=str(source)) from exc
     except Exception as exc:
         _restore(instance, model, values, adding, db)
         meta: FSMMeta = method._django_fsm
