@@ -163,7 +163,7 @@ class FSMAdminMixin(_ModelAdmin):
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         """The label of a state field's row of buttons."""
-        return f"Transition ({fsm_field_name})"
+        return str(_("Transition ({field})").format(field=fsm_field_name))
 
     def is_fsm_transition_visible(self, transition: Transition) -> bool:
         """Tell whether a transition gets a button (``custom["admin"]``)."""
