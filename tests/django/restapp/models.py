@@ -1,0 +1,79 @@
+"""Models of the REST tests: an order whose state may be assigned, and a protected one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+import statecore
+import statecore_django
+
+
+class TicketFlow(statecore_django.Workflow):
+    """An order-like life cycle with a guard, a permission and a transition with input."""
+
+    states = (
+        ("draft", "Draft"),
+        ("placed", "Placed"),
+        ("paid", "Paid"),
+        ("shipped", "Shipped"),
+        ("cancelled", "Cancelled"),
+    )
+    transitions = (
+        statecore.Transition(
+            "place", "draft", "placed", conditions=["has_items", "has_customer"], label="Place"
+        ),
+        statecore.Transition(
+            "pay",
+            "placed",
+            "paid",
+            permission="restapp.take_payment",
+            label="Take payment",
+            description="Record the amount received.",
+        ),
+        statecore.Transition("ship", "paid", "shipped"),
+        statecore.Transition("cancel", ("draft", "placed", "paid"), "cancelled"),
+    )
+    initial_state = "draft"
+    locking = "optimistic"
+
+
+class Ticket(models.Model):
+    """An order whose state field is not protected."""
+
+    state = statecore_django.StateField(TicketFlow)
+    items = models.IntegerField(default=0)
+    customer = models.CharField(max_length=50, blank=True, default="")
+    amount = models.IntegerField(default=0)
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        permissions = (("take_payment", "Can take payments"),)
+
+    def has_items(self) -> bool:
+        return self.items > 0
+
+    def has_customer(self) -> bool:
+        return bool(self.customer)
+
+    @statecore.transition()
+    def pay(self, amount: int, note: str = "", **kwargs: Any) -> None:
+        self.amount = amount
+        self.note = note
+
+
+class LockedTicket(models.Model):
+    """The same workflow on a protected state field."""
+
+    state = statecore_django.StateField(TicketFlow, protected=True)
+    items = models.IntegerField(default=0)
+    customer = models.CharField(max_length=50, blank=True, default="")
+    amount = models.IntegerField(default=0)
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    def has_items(self) -> bool:
+        return self.items > 0
+
+    def has_customer(self) -> bool:
+        return bool(self.customer)
