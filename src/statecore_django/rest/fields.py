@@ -53,11 +53,11 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
     detail_param = "state_detail"
     default_error_messages = {  # noqa: RUF012 - DRF merges this class attribute
         "transitions_only": _(
-            "The state of %(object)s changes only through its transitions: POST to "
-            "transitions/<name>/ (from %(state)r: %(available)s)."
+            "The state of {object} changes only through its transitions: POST to "
+            "transitions/<name>/ (from {state!r}: {available})."
         ),
-        "invalid_state": _("%(value)r is not a state of %(workflow)s; states: %(states)s."),
-        "not_a_name": _("A state is given by its name, a string; got %(type)s."),
+        "invalid_state": _("{value!r} is not a state of {workflow}; states: {states}."),
+        "not_a_name": _("A state is given by its name, a string; got {type}."),
     }
 
     def __init__(

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiViewExtension
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension, OpenApiViewExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from .serializers import AvailableTransitionSerializer, TransitionErrorSerializer
 from .views import _ACTION_PREFIX
 
-__all__ = ["TransitionViewSetExtension"]
+__all__ = ["StateSerializerFieldExtension", "TransitionViewSetExtension"]
 
 _REFUSALS = {
     400: "invalid input (the transition's input serializer)",
@@ -88,3 +88,26 @@ def _delegate(name: str) -> Any:
 
     method.__name__ = name
     return method
+
+
+class StateSerializerFieldExtension(OpenApiSerializerFieldExtension):
+    """Describe a `StateSerializerField`: one of the workflow's state names.
+
+    .. versionadded:: 0.1
+    """
+
+    target_class = "statecore_django.rest.fields.StateSerializerField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        """A string enum of the state names (the object form is asked for per request)."""
+        field: Any = self.target
+        workflow = field.workflow
+        schema: dict[str, Any] = {"type": "string"}
+        if workflow is not None:
+            schema["enum"] = [state.name for state in type(workflow).states]
+        schema["description"] = (
+            "The state's name. Changed through the transition endpoints; "
+            f"?{field.detail_param}=1 reads it as an object with its title and transitions."
+        )
+        return schema
