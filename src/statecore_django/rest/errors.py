@@ -47,7 +47,7 @@ class TransitionRefused(APIException):
     .. versionadded:: 0.1
     """
 
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
     default_detail = _("The transition was refused.")
     default_code = "transition_refused"
 

@@ -13,6 +13,7 @@ Only when the model's field is not ``protected`` and the view sets
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ class _Read(NamedTuple):
     """What `StateSerializerField.get_attribute` hands to ``to_representation``."""
 
     instance: Any
-    state: statecore.StateWrapper
+    state: Any
 
 
 class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
@@ -61,7 +62,11 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
     }
 
     def __init__(
-        self, *, workflow: statecore.Workflow | None = None, detail: bool | None = None, **kwargs: Any
+        self,
+        *,
+        workflow: statecore.Workflow | None = None,
+        detail: bool | None = None,
+        **kwargs: Any,
     ) -> None:
         self.workflow = workflow
         self.detail = detail
@@ -72,7 +77,7 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
         super().bind(field_name, parent)
         if self.workflow is None:
             model = getattr(getattr(parent, "Meta", None), "model", None)
-            descriptor = state_descriptors(model).get(self.source) if model else None
+            descriptor = state_descriptors(model).get(str(self.source)) if model else None
             if descriptor is None:
                 msg = (
                     f"StateSerializerField {field_name!r} of {type(parent).__name__}: "
@@ -135,7 +140,9 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
         current = self._current(instance)
         if data == current:
             raise SkipField
-        if workflow.protected or not getattr(self.context.get("view"), "allow_state_assignment", False):
+        if workflow.protected or not getattr(
+            self.context.get("view"), "allow_state_assignment", False
+        ):
             available = type(workflow).transitions.available_from(current)
             what = describe(instance) if instance is not None else "a new object"
             self.fail("transitions_only", object=what, state=current, available=names(available))
@@ -157,13 +164,13 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
         workflow = self.workflow
         assert workflow is not None
         if instance is not None and not isinstance(instance, (list, tuple)):
-            state = getattr(instance, self.source, None)
+            state = getattr(instance, str(self.source), None)
             if state is not None:
                 return str(getattr(state, "name", state))
         return str(type(workflow).initial_state.name)
 
 
-def _user(context: dict[str, Any]) -> Any:
+def _user(context: Mapping[str, Any]) -> Any:
     """The requesting user of a serializer context (anonymous when unauthenticated)."""
     request = context.get("request")
     user = getattr(request, "user", None)

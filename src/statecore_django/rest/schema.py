@@ -32,7 +32,7 @@ _REFUSALS = {
 }
 
 
-class TransitionViewSetExtension(OpenApiViewExtension):
+class TransitionViewSetExtension(OpenApiViewExtension):  # type: ignore[no-untyped-call]
     """Describe the transition actions of every ViewSet using `TransitionViewSetMixin`.
 
     .. versionadded:: 0.1
@@ -90,7 +90,7 @@ def _delegate(name: str) -> Any:
     return method
 
 
-class StateSerializerFieldExtension(OpenApiSerializerFieldExtension):
+class StateSerializerFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
     """Describe a `StateSerializerField`: one of the workflow's state names.
 
     .. versionadded:: 0.1

@@ -53,8 +53,6 @@ def describe_transitions(
         if field is not None and name != field:
             continue
         current = descriptor.raw(target)
-        if current is None:
-            current = descriptor.missing(target)
         for declared in type(descriptor.workflow).transitions.available_from(current):
             wrapper = statecore.get_transition(target, declared.name, field=name)
             availability = _explain(wrapper, user)
@@ -89,7 +87,7 @@ class AvailableTransitionSerializer(serializers.Serializer[Any]):
     """
 
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField(allow_blank=True)
     field = serializers.CharField(help_text="the state field the transition moves")
     available = serializers.BooleanField(help_text="whether this user may run it now")
@@ -140,9 +138,9 @@ class WorkflowSerializerMixin:
         if isinstance(descriptor, StateFieldDescriptor):
             model_field = descriptor.field
             kwargs: dict[str, Any] = {"workflow": descriptor.workflow, "required": False}
-            kwargs["label"] = str(model_field.verbose_name).capitalize()  # type: ignore[attr-defined]
-            if model_field.help_text:  # type: ignore[attr-defined]
-                kwargs["help_text"] = model_field.help_text  # type: ignore[attr-defined]
+            kwargs["label"] = str(model_field.verbose_name).capitalize()
+            if model_field.help_text:
+                kwargs["help_text"] = model_field.help_text
             return self.state_field_class, kwargs
         built: tuple[type[serializers.Field[Any, Any, Any, Any]], dict[str, Any]] = (
             super().build_field(  # type: ignore[misc]

@@ -170,7 +170,8 @@ def _transition_action(name: str) -> Any:
     """Build the action of ``POST transitions/<name>/`` (same code as the generic one)."""
 
     def run(self: TransitionViewSetMixin, request: Request, **kwargs: Any) -> Response:
-        return self.transition(request, transition_name=name, **kwargs)
+        view: Any = self
+        return view.transition(request, transition_name=name, **kwargs)  # type: ignore[no-any-return]
 
     run.__name__ = f"{_ACTION_PREFIX}{name}"
     run.__qualname__ = f"TransitionViewSetMixin.{run.__name__}"

@@ -53,7 +53,7 @@ def test_transition_answers_200_with_the_object_saved_and_logged_as_the_user() -
 
 
 def test_input_serializer_data_become_the_transition_arguments() -> None:
-    """pay's validated input reaches the implementation; an input 'user' never replaces the actor."""
+    """pay's validated input reaches the implementation; an input 'user' is not the actor."""
     ticket = Ticket.objects.create(state="placed")
     cashier = make_user("cashier", "take_payment")
     make_user("mallory")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.urls import include, path
 from rest_framework import routers, serializers, viewsets
@@ -34,7 +34,7 @@ class PaySerializer(serializers.Serializer[Any]):
 class TicketViewSet(TransitionViewSetMixin, viewsets.ModelViewSet[Ticket]):
     queryset = Ticket.objects.all()
     serializer_class = TicketSerializer
-    transition_serializers = {"pay": PaySerializer}
+    transition_serializers: ClassVar[dict[str, Any]] = {"pay": PaySerializer}
 
 
 class AssigningTicketViewSet(TicketViewSet):
