@@ -12,7 +12,7 @@ from __future__ import annotations
 
 try:
     import rest_framework  # noqa: F401
-except ImportError:  # pragma: no cover - exercised by test_import_without_extras
+except ImportError:  # tests/django/rest/test_extra.py
     msg = "statecore_django.rest needs Django REST framework: pip install 'statecore[rest]'"
     raise ImportError(msg) from None
 
