@@ -26,6 +26,19 @@ from statecore.errors import describe, names
 
 __all__ = ["StateSerializerField"]
 
+#: The refusal of a state written directly (``{object}``, ``{state}``, ``{available}``).
+TRANSITIONS_ONLY = _(
+    "The state of {object} changes only through its transitions: POST to "
+    "transitions/<name>/ (from {state!r}: {available})."
+)
+
+
+def state_change_refusal(workflow: statecore.Workflow, instance: Any, current: str) -> str:
+    """The message refusing a direct write of the state of ``instance`` (in ``current``)."""
+    available = type(workflow).transitions.available_from(current)
+    what = describe(instance) if instance is not None else "a new object"
+    return str(TRANSITIONS_ONLY).format(object=what, state=current, available=names(available))
+
 
 class _Read(NamedTuple):
     """What `StateSerializerField.get_attribute` hands to ``to_representation``."""
@@ -53,10 +66,6 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
 
     detail_param = "state_detail"
     default_error_messages = {  # noqa: RUF012 - DRF merges this class attribute
-        "transitions_only": _(
-            "The state of {object} changes only through its transitions: POST to "
-            "transitions/<name>/ (from {state!r}: {available})."
-        ),
         "invalid_state": _("{value!r} is not a state of {workflow}; states: {states}."),
         "not_a_name": _("A state is given by its name, a string; got {type}."),
     }
@@ -143,9 +152,9 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
         if workflow.protected or not getattr(
             self.context.get("view"), "allow_state_assignment", False
         ):
-            available = type(workflow).transitions.available_from(current)
-            what = describe(instance) if instance is not None else "a new object"
-            self.fail("transitions_only", object=what, state=current, available=names(available))
+            raise serializers.ValidationError(
+                state_change_refusal(workflow, instance, current), code="transitions_only"
+            )
         if data not in type(workflow).states:
             self.fail(
                 "invalid_state",

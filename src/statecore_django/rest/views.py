@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -30,7 +31,7 @@ from statecore.binding import state_descriptors
 
 from ..admin_mixins import _perform
 from .errors import refusal
-from .fields import _user
+from .fields import _user, state_change_refusal
 from .serializers import describe_transitions
 
 __all__ = ["TransitionViewSetMixin"]
@@ -88,6 +89,52 @@ class TransitionViewSetMixin:
         input field named so) never replaces it in the log or in permission checks.
         """
         return {}
+
+    # -- a safety net under serializers that would write a state --------------------------
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        """Refuse a new object in another state than the initial one, then create it."""
+        self.refuse_state_writes(serializer, None)
+        super().perform_create(serializer)  # type: ignore[misc]
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        """Refuse a change of state written directly, then save the object."""
+        self.refuse_state_writes(serializer, serializer.instance)
+        super().perform_update(serializer)  # type: ignore[misc]
+
+    def refuse_state_writes(self, serializer: BaseSerializer[Any], instance: Any) -> None:
+        """Raise a 400 when validated data would change a state field directly.
+
+        `StateSerializerField` already refuses such writes; this catches a serializer
+        that maps a state field some other way (a plain ``ModelSerializer``'s
+        ``ChoiceField``), so that no ViewSet with this mixin moves a state outside the
+        transition endpoints unless `allow_state_assignment` allows it (and never on a
+        ``protected`` field).
+
+        Raises:
+            ValidationError: the field errors, one per state field written.
+        """
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        data = getattr(serializer, "validated_data", None)
+        if model is None or not isinstance(data, Mapping):
+            return
+        errors: dict[str, list[str]] = {}
+        for name, descriptor in state_descriptors(model).items():
+            if name not in data:
+                continue
+            workflow = descriptor.workflow
+            if instance is None:
+                current = str(type(workflow).initial_state.name)
+            else:
+                current = descriptor.raw(instance)
+            value = data[name]
+            if str(getattr(value, "name", value)) == current:
+                continue
+            if self.allow_state_assignment and not workflow.protected:
+                continue
+            errors[name] = [state_change_refusal(workflow, instance, current)]
+        if errors:
+            raise ValidationError(errors)
 
     # -- endpoints ------------------------------------------------------------------------
 

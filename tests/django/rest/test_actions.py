@@ -198,3 +198,20 @@ def test_named_route_of_each_transition_reverses() -> None:
 
     assert reverse("ticket-transition-pay", args=[3]) == "/api/tickets/3/transitions/pay/"
     assert reverse("ticket-transitions", args=[3]) == "/api/tickets/3/transitions/"
+
+
+def test_transition_with_an_async_guard_runs_from_the_sync_view() -> None:
+    """reopen's async guard is awaited from DRF's sync view: 200 when it holds, else 422."""
+    client = client_for(make_user("clerk"))
+    stocked = Ticket.objects.create(state="cancelled", items=1)
+    empty = Ticket.objects.create(state="cancelled")
+    listed = client.get(f"/api/tickets/{empty.pk}/transitions/").data
+    assert [(entry["name"], entry["available"]) for entry in listed] == [("reopen", False)]
+    assert listed[0]["reasons"][0]["name"] == "in_stock"
+    response = client.post(f"/api/tickets/{stocked.pk}/transitions/reopen/")
+    assert response.status_code == 200, response.data
+    assert Ticket.objects.get(pk=stocked.pk).state == "draft"
+    refused = client.post(f"/api/tickets/{empty.pk}/transitions/reopen/")
+    assert refused.status_code == 422
+    assert [reason["name"] for reason in refused.data["reasons"]] == ["in_stock"]
+    assert Ticket.objects.get(pk=empty.pk).state == "cancelled"

@@ -156,3 +156,29 @@ def test_field_on_a_non_state_attribute_is_refused_with_what_to_do() -> None:
 
     with pytest.raises(TypeError, match="give workflow="):
         Wrong().fields  # noqa: B018
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_mixin_refuses_state_writes_through_a_plain_model_serializer(
+    client: APIClient, method: str
+) -> None:
+    """With DRF's own ModelSerializer (a ChoiceField), the ViewSet mixin still refuses (400)."""
+    ticket = Ticket.objects.create()
+    data = {"state": "paid", "note": "changed"}
+    response = getattr(client, method)(f"/api/plain/{ticket.pk}/", data, format="json")
+    assert response.status_code == 400
+    assert "changes only through its transitions" in response.data["state"][0]
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.state, stored.note) == ("draft", "")
+    same = client.patch(f"/api/plain/{ticket.pk}/", {"state": "draft", "note": "ok"}, format="json")
+    assert same.status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).note == "ok"
+
+
+def test_mixin_refuses_creation_in_another_state_through_a_plain_serializer(
+    client: APIClient,
+) -> None:
+    """POST /plain/ with state=shipped is a 400 and creates nothing."""
+    response = client.post("/api/plain/", {"state": "shipped"}, format="json")
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()

@@ -90,4 +90,20 @@ router.register("assigning", AssigningTicketViewSet, basename="assigning")
 router.register("locked", LockedTicketViewSet)
 router.register("reviews", ReviewViewSet, basename="review")
 
+
+class PlainTicketSerializer(serializers.ModelSerializer[Ticket]):
+    """DRF's own ModelSerializer: the state is a ChoiceField that would accept any state."""
+
+    class Meta:
+        model = Ticket
+        fields = ("id", "state", "note")
+
+
+class PlainTicketViewSet(TransitionViewSetMixin, viewsets.ModelViewSet[Ticket]):
+    queryset = Ticket.objects.all()
+    serializer_class = PlainTicketSerializer
+
+
+router.register("plain", PlainTicketViewSet, basename="plain")
+
 urlpatterns = [path("api/", include(router.urls))]

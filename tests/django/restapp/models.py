@@ -10,6 +10,11 @@ import statecore
 import statecore_django
 
 
+async def in_stock(ticket: Any) -> bool:
+    """An async guard (it would ask a stock service): a ticket with items may reopen."""
+    return bool(ticket.items > 0)
+
+
 class TicketFlow(statecore_django.Workflow):
     """An order-like life cycle with a guard, a permission and a transition with input."""
 
@@ -34,6 +39,7 @@ class TicketFlow(statecore_django.Workflow):
         ),
         statecore.Transition("ship", "paid", "shipped"),
         statecore.Transition("cancel", ("draft", "placed", "paid"), "cancelled"),
+        statecore.Transition("reopen", "cancelled", "draft", conditions=[in_stock]),
     )
     initial_state = "draft"
     locking = "optimistic"
