@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from tests.workflows import OrderFlow
 
 import statecore
 import statecore_django
@@ -18,13 +19,7 @@ async def in_stock(ticket: Any) -> bool:
 class TicketFlow(statecore_django.Workflow):
     """An order-like life cycle with a guard, a permission and a transition with input."""
 
-    states = (
-        ("draft", "Draft"),
-        ("placed", "Placed"),
-        ("paid", "Paid"),
-        ("shipped", "Shipped"),
-        ("cancelled", "Cancelled"),
-    )
+    states = tuple(OrderFlow.states)  # the suite's sample order states
     transitions = (
         statecore.Transition(
             "place", "draft", "placed", conditions=["has_items", "has_customer"], label="Place"
