@@ -145,7 +145,12 @@ class TransitionViewSetMixin:
         url_name="transition",
     )
     def transition(self, request: Request, transition_name: str, **kwargs: Any) -> Response:
-        """Run transition ``transition_name`` on the object as the requesting user."""
+        """Run transition ``transition_name`` on the object as the requesting user.
+
+        The object is looked up first (DRF's 404 and permission classes), then the
+        transition (404), then its input (400); the transition then checks the state
+        (409), its guards (422) and the user's permission (403).
+        """
         view: Any = self
         obj = view.get_object()
         target = self.get_transition_target(obj)
