@@ -199,6 +199,7 @@ CORE_TESTS = [
     "--ignore=docs/admin.md",
     "--ignore=docs/logs.md",
     "--ignore=docs/typing.md",
+    "--ignore=docs/rest.md",
     "README.md",
 ]
 
@@ -250,7 +251,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
         "-e",
         ".[django,graphviz]",
         f"django~={django}.0",
-        *_groups("django-tests", database=database),
+        *_groups("django-tests", "rest-tests", database=database),
     )
     session.env["STATECORE_TEST_DB"] = database
     session.run("pytest", "tests/django", _junit(session), *session.posargs)

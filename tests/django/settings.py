@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "tests.django.testapp",
     "tests.django.checksapp",
+    "rest_framework",
+    "tests.django.restapp",
 ]
 
 MIDDLEWARE = [
