@@ -401,6 +401,8 @@ def _names(
             what += ", '*' or '+'"
         problems.append(f"{path}: must be {what}; got {spec!r}")
         return ()
+    if not states:
+        return ()  # "states" is reported already: every name would be unknown
     names = []
     for position, item in enumerate(items):
         where = path if single else f"{path}[{position}]"
