@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from .errors import ExpressionError, WorkflowDefinitionError
+from .expressions import Expression
+from .holding import CANCEL, HOLD, RESUME
 from .states import State, StateKind, is_valid_name, name_problem
 from .transitions import ANY, ANY_BUT_TARGET, Transition
-
-if TYPE_CHECKING:
-    from .workflow import Workflow
+from .workflow import Workflow, _reserved, did_you_mean
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -86,8 +86,6 @@ def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) 
 
     .. versionadded:: 0.2
     """
-    from .workflow import Workflow
-
     if base is None:
         base = Workflow  # type: ignore[assignment]
     if not isinstance(data, Mapping):
@@ -252,8 +250,8 @@ def _namespace(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
 def _unknown_keys(
     item: Mapping[str, Any], known: frozenset[str], path: str, problems: list[str]
 ) -> None:
-    from .workflow import did_you_mean
-
+    if item.keys() <= known:
+        return
     for key in item:
         if key not in known:
             where = f"{path}.{key}" if path else str(key)
@@ -304,8 +302,6 @@ def _states(spec: object, problems: list[str]) -> dict[str, State]:
 
 
 def _initial(data: Mapping[str, Any], states: dict[str, State], problems: list[str]) -> str | None:
-    from .workflow import did_you_mean
-
     marked = [name for name, state in states.items() if state.kind is StateKind.INITIAL]
     given = data.get("initial_state")
     if given is not None:
@@ -337,9 +333,6 @@ def _initial(data: Mapping[str, Any], states: dict[str, State], problems: list[s
 def _transitions(
     spec: object, states: dict[str, State], problems: list[str]
 ) -> dict[str, tuple[int, Transition | tuple[str, str, str]]]:
-    from .holding import CANCEL, HOLD, RESUME
-    from .workflow import _reserved
-
     if spec is None:
         spec = []
     if not isinstance(spec, list):
@@ -386,8 +379,8 @@ def _transitions(
 def _names(
     spec: object, path: str, states: dict[str, State], problems: list[str], *, wildcards: bool
 ) -> tuple[str, ...]:
-    from .workflow import did_you_mean
-
+    if type(spec) is str and spec in states:
+        return (spec,)  # the common case: one known state
     if isinstance(spec, str):
         if wildcards and spec in (ANY, ANY_BUT_TARGET):
             return (spec,)
@@ -422,9 +415,6 @@ def _options(
     item: Mapping[str, Any], path: str, states: dict[str, State], problems: list[str]
 ) -> dict[str, Any]:
     """The transition's keyword options that differ from the defaults, checked."""
-    from .expressions import Expression
-    from .workflow import did_you_mean
-
     options: dict[str, Any] = {}
     conditions = item.get("conditions", [])
     if not isinstance(conditions, list):
