@@ -35,6 +35,10 @@ MODULES = (
     "statecore_django.models",
     "statecore_django.proxies",
     "statecore_django.signals",
+    "statecore.data",
+    "statecore.expressions",
+    "statecore.advance",
+    "statecore.holding",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")
