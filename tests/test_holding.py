@@ -251,5 +251,5 @@ def test_async_forms_run_the_same_steps() -> None:
     back, slow = asyncio.run(run())
     assert back == "todo"
     assert slow.events == ["parked", "todo", "dropped"]
-    with pytest.raises(statecore.AwaitRequired):
+    with pytest.raises(statecore.AwaitRequired, match=r"ahold\(\.\.\.\)"):
         hold(Slow())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast, overload
 
 from .errors import ExpressionError, WorkflowDefinitionError
 from .expressions import Expression
@@ -66,7 +66,13 @@ _KINDS = tuple(kind.value for kind in StateKind)
 _SCALARS = (str, int, float, bool)
 
 
-def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) -> type[W]:
+@overload
+def workflow_from_dict(data: Mapping[str, Any], *, base: None = None) -> type[Workflow]: ...
+@overload
+def workflow_from_dict(data: Mapping[str, Any], *, base: type[W]) -> type[W]: ...
+def workflow_from_dict(
+    data: Mapping[str, Any], *, base: type[W] | None = None
+) -> type[W] | type[Workflow]:
     """Build a workflow class from data (schema version 1).
 
     Args:
@@ -86,8 +92,7 @@ def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) 
 
     .. versionadded:: 0.2
     """
-    if base is None:
-        base = Workflow  # type: ignore[assignment]
+    chosen: object = Workflow if base is None else base  # untyped callers: anything
     if not isinstance(data, Mapping):
         raise WorkflowDefinitionError(
             "workflow data", [f"the data must be a JSON object (a mapping); got {data!r}"]
@@ -95,23 +100,29 @@ def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) 
     raw_name = data.get("name")
     label = raw_name if isinstance(raw_name, str) and raw_name else "workflow data"
     problems: list[str] = []
-    if not (isinstance(base, type) and issubclass(base, Workflow)) or base.states is not None:
+    if not (isinstance(chosen, type) and issubclass(chosen, Workflow)) or chosen.states is not None:
         problems.append(
-            f"base: {base!r} is not a Workflow class without states; give an abstract "
+            f"base: {chosen!r} is not a Workflow class without states; give an abstract "
             f"Workflow subclass (one that defines no states) or None"
         )
     namespace = _namespace(data, problems)
     if problems:
         raise WorkflowDefinitionError(label, problems)
     try:
-        return cast("type[W]", type(label, (cast("type", base),), namespace))
+        return cast("type[W]", type(label, (cast("type", chosen),), namespace))
     except WorkflowDefinitionError as exc:  # a rule of the class checks not repeated here
         raise WorkflowDefinitionError(label, [f"(definition) {p}" for p in exc.problems]) from None
 
 
+@overload
+def workflow_from_json(
+    source: str | os.PathLike[str] | IO[str], *, base: None = None
+) -> type[Workflow]: ...
+@overload
+def workflow_from_json(source: str | os.PathLike[str] | IO[str], *, base: type[W]) -> type[W]: ...
 def workflow_from_json(
     source: str | os.PathLike[str] | IO[str], *, base: type[W] | None = None
-) -> type[W]:
+) -> type[W] | type[Workflow]:
     """Build a workflow class from JSON: a file path, an open file, or JSON text.
 
     Args:
