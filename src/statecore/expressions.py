@@ -21,8 +21,6 @@ uses an expression (docs/data-workflows.md says why this runtime).
 from __future__ import annotations
 
 import contextlib
-import datetime
-import decimal
 import enum
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -275,6 +273,11 @@ class _Runtime:
                 "pip install 'statecore[cel]'"
             )
             raise ImportError(msg) from None
+        import datetime  # both loaded by celpy already; not by `import statecore`
+        import decimal
+
+        self.datetime = datetime
+        self.decimal = decimal
         self.celpy = celpy
         self.celtypes = celpy.celtypes
         self.evaluation = celpy.evaluation
@@ -309,14 +312,16 @@ def _variables(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _to_cel(value: Any) -> Any:
     """Convert a Python value to CEL's types; objects become maps of their attributes."""
-    types = _runtime().celtypes
+    runtime = _runtime()
+    types = runtime.celtypes
+    datetime = runtime.datetime
     if value is None:
         return None
     if isinstance(value, bool):
         return types.BoolType(value)
     if isinstance(value, int):
         return types.IntType(value)
-    if isinstance(value, (float, decimal.Decimal)):
+    if isinstance(value, (float, runtime.decimal.Decimal)):
         return types.DoubleType(float(value))
     if isinstance(value, str):
         return types.StringType(value)
