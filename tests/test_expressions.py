@@ -223,3 +223,11 @@ def test_threads_see_their_own_context() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(verdicts, [True, False] * 8))
     assert results == [{True}, {False}] * 8
+
+
+def test_variables_never_outlive_their_evaluation() -> None:
+    """A variable given to one evaluation is unknown to the next one that does not give it."""
+    expression = Expression("payment.flagged == true")
+    assert expression.evaluate(object(), {"payment": {"flagged": True}}) is True
+    with pytest.raises(ExpressionError, match="undeclared reference to 'payment'"):
+        expression.evaluate(object(), {})
