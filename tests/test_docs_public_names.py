@@ -37,6 +37,10 @@ MODULES = (
     "statecore_django.rest",
     "statecore_django.rest.schema",
     "statecore_django.signals",
+    "statecore.data",
+    "statecore.expressions",
+    "statecore.advancing",
+    "statecore.holding",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")
