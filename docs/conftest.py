@@ -1,7 +1,7 @@
 """Pytest configuration for the executable examples in the documentation.
 
-Only the Django pages (`DJANGO_PAGES`: the guide, the admin, the logs and typing) need
-Django.
+Only the Django pages (`DJANGO_PAGES`: the guide, the admin, the logs, typing and the REST
+API) need Django.
 When one of them is collected, Django is configured here (``settings.configure``): an
 in-memory SQLite database, the apps the pages use (``statecore_django``,
 ``statecore_django.log`` and the pages' own ``shop`` app, in ``docs/shop``), and the
@@ -35,6 +35,7 @@ DJANGO_PAGES = tuple(
         "admin.md",
         "logs.md",
         "typing.md",
+        "rest.md",
         "migrating-from-django-fsm.md",
     )
 )

@@ -3,6 +3,10 @@
 - ``inmemory``: W1-W5 and W8, objects in memory.
 - ``imports``: W6, import time in fresh interpreters.
 - ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
+- ``rest``: W10, a transition action of ``statecore_django.rest`` against a hand-written
+  DRF ``@action``, through DRF's test client, for statecore only.
+- ``data_workflows``: W11 and W12, statecore's workflows from data and expression
+  conditions (statecore only: no peer has them).
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -33,6 +37,10 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W7-postgresql": ("django_db", "w7_postgresql", "s"),
     "W8": ("inmemory", "w8", "s"),
     "W9": ("awaited", "w9", "s"),
+    "W10": ("rest", "w10", "s"),
+    "W11": ("data_workflows", "w11", "s"),
+    "W11-cel": ("data_workflows", "w11_cel", "s"),
+    "W12": ("data_workflows", "w12", "s"),
 }
 
 TITLES = {
@@ -46,6 +54,10 @@ TITLES = {
     "W7-postgresql": "one logged transition saved to PostgreSQL",
     "W8": "create one instance in its initial state",
     "W9": "one awaited transition with one async guard (True) and one async after hook",
+    "W10": "one transition action through DRF's test client (SQLite), vs a hand-written @action",
+    "W11": "define the W5 workflow (200 states, 1,000 transitions) from data",
+    "W11-cel": "the same data with 100 distinct CEL conditions, compiled cold",
+    "W12": "one CEL condition over context data (baseline: the same check in Python)",
 }
 
 
@@ -54,8 +66,12 @@ def takes_part(library: str, workload: str) -> bool:
     if library in CONTEXT:
         return workload in CONTEXT[library]
     group = WORKLOADS[workload][0]
+    if group == "data_workflows":
+        return library == "statecore"
     if group == "awaited":
         return library in AWAITING
+    if group == "rest":
+        return library == "statecore"  # against its hand-written DRF twin only
     return library in SAVING or group != "django_db"
 
 

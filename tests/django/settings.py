@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "tests.django.testapp",
     "tests.django.checksapp",
+    "rest_framework",
+    "tests.django.restapp",
     "statecore_django.compat.django_fsm",
     "statecore_django.compat.django_fsm_log",
     "tests.django.fsmapp",
