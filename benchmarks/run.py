@@ -345,7 +345,9 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
         peers = [
             r
             for name, r in by_library.items()
-            if name != REFERENCE and name not in CONTEXT and name not in COMPAT
+            if name != REFERENCE
+            and name not in CONTEXT
+            and name not in COMPAT
             and r["status"] == "ok"
         ]
         return (mine if mine and mine["status"] == "ok" else None), peers

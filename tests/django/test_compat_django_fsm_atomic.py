@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -168,18 +170,28 @@ def test_two_connections_cannot_both_run_the_transition() -> None:
 
 
 @pytest.mark.parametrize("model", [Payment, LockedPayment])
-def test_racing_processes_pay_once_and_log_once(model: type[Any]) -> None:
-    """Four OS processes run pay() on one row at once: one pays, three are refused."""
-    if connection.vendor == "sqlite":
-        pytest.skip("an in-memory SQLite database is not shared between processes")
+def test_racing_processes_pay_once_and_log_once(model: type[Any], tmp_path: Any) -> None:
+    """Four OS processes run pay() on one row at once: one pays, three are refused.
+
+    On SQLite (whose test database lives in memory, one per process) the processes share
+    a database file that a first process migrates.
+    """
     context = multiprocessing.get_context("spawn")
-    payment = model.objects.create()
     barrier, results = context.Barrier(4), context.Queue()
-    database = connection.settings_dict["NAME"]
-    workers = [
-        context.Process(
-            target=fsm_race.race, args=(database, model.__name__, payment.pk, barrier, results)
+    if connection.vendor == "sqlite":
+        database = str(tmp_path / "race.sqlite3")
+        preparer = context.Process(
+            target=fsm_race.prepare, args=(database, model.__name__, results)
         )
+        preparer.start()
+        pk = results.get(timeout=120)
+        preparer.join(timeout=60)
+        assert isinstance(pk, int), pk
+    else:
+        database = connection.settings_dict["NAME"]
+        pk = model.objects.create().pk
+    workers = [
+        context.Process(target=fsm_race.race, args=(database, model.__name__, pk, barrier, results))
         for _ in range(4)
     ]
     for worker in workers:
@@ -188,8 +200,20 @@ def test_racing_processes_pay_once_and_log_once(model: type[Any]) -> None:
     for worker in workers:
         worker.join(timeout=60)
     assert outcomes == ["paid", "refused", "refused", "refused"]
-    assert model.objects.get(pk=payment.pk).state == "paid"
-    assert StateLog.objects.for_(payment).count() == 1
+    if connection.vendor == "sqlite":
+        with closing(sqlite3.connect(database)) as stored:
+            table = model._meta.db_table
+            assert stored.execute(f"SELECT state FROM {table} WHERE id = ?", [pk]).fetchall() == [
+                ("paid",)
+            ]
+            logs = stored.execute(
+                "SELECT COUNT(*) FROM django_fsm_log_statelog WHERE object_id = ?", [str(pk)]
+            ).fetchone()
+            assert logs == (1,)
+    else:
+        payment = model.objects.get(pk=pk)
+        assert payment.state == "paid"
+        assert StateLog.objects.for_(payment).count() == 1
 
 
 def test_row_locked_elsewhere_surfaces_as_concurrent_transition() -> None:
