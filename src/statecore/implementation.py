@@ -87,7 +87,10 @@ class ImplementationWrapper(Generic[P, R]):
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("binding", "instance", "user")
+    __slots__ = ("_call_event", "binding", "instance", "user")
+
+    #: The event of a call whose wrapper overrides `_pre_transition` or `_post_transition`.
+    _call_event: TransitionEvent | None
 
     def __init__(self, binding: TransitionBinding, instance: Any, user: Any = None) -> None:
         self.binding = binding
@@ -261,7 +264,11 @@ class ImplementationWrapper(Generic[P, R]):
             self.started(source, args, kwargs)
 
         event = None
-        if binding.needs_event:
+        if binding.steps:
+            self._call_event = self._event(source, args, kwargs) if binding.needs_event else None
+            self._pre_transition(*args, **kwargs)
+            event = self._call_event
+        elif binding.needs_event:
             event = self._event(source, args, kwargs)
             for hook, needs in binding.pre[source]:
                 if needs:
@@ -309,7 +316,13 @@ class ImplementationWrapper(Generic[P, R]):
             self.commit_state(source, target, args, kwargs)
 
         post = binding.post_calls[target]
-        if post:
+        if binding.steps:
+            try:
+                self._post_transition(result, *args, **kwargs)
+            except BaseException as exc:
+                self.applied_then_failed(exc, source, target)
+                raise
+        elif post:
             try:
                 if event is None:
                     for hook in post:
@@ -330,6 +343,60 @@ class ImplementationWrapper(Generic[P, R]):
                 self.applied_then_failed(exc, source, target)
                 raise
         return result  # type: ignore[no-any-return]
+
+    # -- xworkflows' extension points ----------------------------------------------------
+
+    def _pre_transition(self, *args: Any, **kwargs: Any) -> None:
+        """Run the before and leave hooks, once the checks passed (xworkflows' extension point).
+
+        A subclass may override it (and `_post_transition`), calling ``super()`` where the
+        hooks should run, as xworkflows' wrappers do; statecore then calls the overrides
+        around the implementation. Without an override nothing calls these methods: the
+        hooks run inline.
+
+        Args:
+            *args: the call's positional arguments.
+            **kwargs: the call's keyword arguments.
+
+        .. versionadded:: 0.2
+        """
+        binding = self.binding
+        instance = self.instance
+        event = getattr(self, "_call_event", None)
+        for hook, needs in binding.pre[binding.descriptor.raw(instance)]:
+            if needs:
+                done = hook(instance, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, *args, **kwargs)
+            if done is not None:
+                self._finish(hook, done)
+
+    def _post_transition(self, result: Any, *args: Any, **kwargs: Any) -> None:
+        """Run the enter and after hooks, once the state is set (xworkflows' extension point).
+
+        See `_pre_transition`.
+
+        Args:
+            result: what the implementation returned.
+            *args: the call's positional arguments.
+            **kwargs: the call's keyword arguments.
+
+        .. versionadded:: 0.2
+        """
+        binding = self.binding
+        instance = self.instance
+        target = binding.descriptor.raw(instance)
+        event = getattr(self, "_call_event", None)
+        if event is not None:
+            event.result = result
+            event.target = binding.descriptor.workflow.states[target]
+        for hook, needs in binding.post[target]:
+            if needs:
+                done = hook(instance, result, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, result, *args, **kwargs)
+            if done is not None:
+                self._finish(hook, done)
 
     # -- async callables on the sync path ---------------------------------------------------
 
