@@ -161,6 +161,11 @@ class TransitionBinding:
             wrapper._pre_transition is not ImplementationWrapper._pre_transition
             or wrapper._post_transition is not ImplementationWrapper._post_transition
         )
+        if self.steps:
+            # The overrides run on the call's rare path (the one with an event), and after
+            # every call: the common path has no test for them.
+            self.needs_event = True
+            self.post_calls = {target: (*calls, _no_hook) for target, calls in self.post_calls.items()}
         self.assigns: bool = (
             not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
         )
@@ -219,6 +224,10 @@ class TransitionBinding:
     def workflow(self) -> Workflow:
         """The workflow object bound to the attribute."""
         return self.descriptor.workflow
+
+
+def _no_hook(*args: Any, **kwargs: Any) -> None:
+    """Stands for `ImplementationWrapper._post_transition` in ``post_calls`` (never called)."""
 
 
 def _distinct(groups: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -264,19 +264,19 @@ class ImplementationWrapper(Generic[P, R]):
             self.started(source, args, kwargs)
 
         event = None
-        if binding.steps:
-            self._call_event = self._event(source, args, kwargs) if binding.needs_event else None
-            self._pre_transition(*args, **kwargs)
-            event = self._call_event
-        elif binding.needs_event:
+        if binding.needs_event:
             event = self._event(source, args, kwargs)
-            for hook, needs in binding.pre[source]:
-                if needs:
-                    done = hook(instance, *args, event=event, **kwargs)
-                else:
-                    done = hook(instance, *args, **kwargs)
-                if done is not None:
-                    self._finish(hook, done)
+            if binding.steps:  # the wrapper overrides _pre_transition/_post_transition
+                self._call_event = event
+                self._pre_transition(*args, **kwargs)
+            else:
+                for hook, needs in binding.pre[source]:
+                    if needs:
+                        done = hook(instance, *args, event=event, **kwargs)
+                    else:
+                        done = hook(instance, *args, **kwargs)
+                    if done is not None:
+                        self._finish(hook, done)
         else:
             for hook in binding.pre_calls[source]:
                 done = hook(instance, *args, **kwargs)
@@ -316,19 +316,15 @@ class ImplementationWrapper(Generic[P, R]):
             self.commit_state(source, target, args, kwargs)
 
         post = binding.post_calls[target]
-        if binding.steps:
-            try:
-                self._post_transition(result, *args, **kwargs)
-            except BaseException as exc:
-                self.applied_then_failed(exc, source, target)
-                raise
-        elif post:
+        if post:
             try:
                 if event is None:
                     for hook in post:
                         done = hook(instance, result, *args, **kwargs)
                         if done is not None:
                             self._finish(hook, done)
+                elif binding.steps:
+                    self._post_transition(result, *args, **kwargs)
                 else:
                     event.result = result
                     event.target = binding.descriptor.workflow.states[target]

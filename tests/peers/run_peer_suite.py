@@ -125,6 +125,18 @@ def run_django_xworkflows(
     done = subprocess.run(command, cwd=peer, env=env, capture_output=True, text=True, check=False)
     output = done.stdout + done.stderr
     print(output[-12000:])
+    # The suite's migrations predate DEFAULT_AUTO_FIELD (its settings say BigAutoField,
+    # its migrations AutoField, which makemigrations would report with django_xworkflows
+    # too): the check runs with the primary key type the migrations were written with.
+    (workdir / "peer_check_settings.py").write_text(
+        'from peer_settings import *  # noqa: F403\nDEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n'
+    )
+    check = subprocess.run(
+        [sys.executable, "-Werror", "manage.py", "makemigrations", "--check", "--dry-run",
+         "--settings", "peer_check_settings"],
+        cwd=peer, env=env, capture_output=True, text=True, check=False,
+    )
+    print("makemigrations --check:", check.returncode, (check.stdout + check.stderr).strip()[-3000:])
     # The suite's own summary is the last one (a test may run a project's tests inside).
     runs = list(re.finditer(r"Ran (\d+) tests?", output))
     if not runs:

@@ -175,8 +175,8 @@ class BaseLastTransitionLog(BaseTransitionLog):
     .. versionadded:: 0.2
     """
 
-    class Meta(BaseTransitionLog.Meta):
-        """Abstract; django_xworkflows' names."""
+    class Meta:
+        """Abstract; django_xworkflows' names, and no ordering (as there)."""
 
         abstract = True
         verbose_name = _("XWorkflow last transition log")
@@ -219,10 +219,12 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
     content_id = models.PositiveIntegerField(_("Content id"), blank=True, null=True, db_index=True)
     modified_object = GenericForeignKey(ct_field="content_type", fk_field="content_id")
 
-    class Meta(BaseLastTransitionLog.Meta):
+    class Meta:
         """Abstract; one row per object."""
 
         abstract = True
+        verbose_name = _("XWorkflow last transition log")
+        verbose_name_plural = _("XWorkflow last transition logs")
         unique_together = ("content_type", "content_id")
 
     link_values = GenericTransitionLog.link_values
