@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "tests.django.testapp",
     "tests.django.checksapp",
+    "statecore_django.compat.django_xworkflows",
+    "statecore_django.compat.django_xworkflows.xworkflow_log",
+    "tests.django.xwapp",
 ]
 
 MIDDLEWARE = [
