@@ -10,7 +10,8 @@ defines models of its own names. The other pages never import Django.
 
 When Django was already configured by something else in the same run (the adapter's test
 suite), the pages are skipped with the reason: run them on their own,
-``pytest docs/django.md docs/admin.md docs/logs.md docs/typing.md``.
+``pytest docs/django.md docs/admin.md docs/logs.md docs/typing.md
+docs/migrating-from-xworkflows.md``.
 
 The pages that draw images (`GRAPHVIZ_PAGES`) need Graphviz's ``dot`` program, a system
 package: without it they are skipped with the reason, except in CI (``CI=true``), where
@@ -28,7 +29,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 #: The pages whose examples need Django (the core test sessions leave them out).
-DJANGO_PAGES = tuple(HERE / name for name in ("django.md", "admin.md", "logs.md", "typing.md"))
+DJANGO_PAGES = tuple(
+    HERE / name
+    for name in ("django.md", "admin.md", "logs.md", "typing.md", "migrating-from-xworkflows.md")
+)
 #: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
 GRAPHVIZ_PAGES = (HERE / "cli.md", HERE / "graphs.md")
 _CONFIGURED_HERE = pytest.StashKey[bool]()
@@ -55,6 +59,7 @@ def configure_django() -> bool:
             "django.contrib.admin",
             "statecore_django",
             "statecore_django.log",
+            "statecore_django.compat.django_xworkflows.xworkflow_log",
             "shop",
         ],
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",

@@ -28,8 +28,11 @@ def test_transitions_show_state_objects() -> None:
     """A transition's source is a list of States and its target a State, titles included."""
     drop = TaskFlow.transitions.drop
     assert drop.source == [TaskFlow.states.new, TaskFlow.states.started]
-    assert drop.target is TaskFlow.states.dropped
+    assert drop.target == TaskFlow.states.dropped
+    assert drop.target == "dropped"
+    assert hash(drop.target) == hash("dropped")
     assert drop.target.title == "Dropped"
+    assert drop.target.state is TaskFlow.states.dropped
     assert TaskFlow.transitions["start"].source == [TaskFlow.states["new"]]
     assert [t.name for t in TaskFlow.transitions] == ["start", "finish", "drop"]
 

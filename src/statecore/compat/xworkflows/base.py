@@ -50,6 +50,7 @@ __all__ = [
     "InvalidTransitionError",
     "State",
     "StateList",
+    "StateName",
     "StateProperty",
     "StateWrapper",
     "Transition",
@@ -77,8 +78,52 @@ HOOK_KINDS = {
 }
 
 
+class StateName(str):
+    """A state's name that also reads as its `State`, as xworkflows' transitions hold states.
+
+    It is the name (a ``str``: equal to it, hashed like it, usable wherever statecore
+    expects a name) and it is equal to the `State` too; ``title`` and ``state`` give the
+    rest.
+
+    .. versionadded:: 0.2
+    """
+
+    state: State
+
+    def __new__(cls, state: State) -> StateName:
+        """Return the name of ``state``, carrying ``state``."""
+        found = super().__new__(cls, state.name)
+        found.state = state
+        return found
+
+    @property
+    def name(self) -> str:
+        """The state's name (a plain ``str``)."""
+        return str.__str__(self)
+
+    @property
+    def title(self) -> str:
+        """The state's title."""
+        return self.state.title
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, State):
+            return other.name == str.__str__(self)
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (StateName, (self.state,))
+
+
 class Transition:
-    """A transition as xworkflows shows it: ``source`` a list of `State`, ``target`` a `State`.
+    """A transition as xworkflows shows it: ``source`` a list of states, ``target`` a state.
+
+    Each state is a `StateName`: equal to the `State` and to its name, with its ``title``.
 
     Every other attribute (``conditions``, ``label``, ...) is the statecore
     `statecore.Transition`'s, which the engine runs.
@@ -96,9 +141,9 @@ class Transition:
 
     def __init__(self, definition: Definition, states: StateList) -> None:
         self.definition = definition
-        self.source = [states[name] for name in definition.source]
+        self.source = [StateName(states[name]) for name in definition.source]
         target = definition.target
-        self.target = states[target] if target is not None else None
+        self.target = StateName(states[target]) if target is not None else None
 
     @property
     def name(self) -> str:
