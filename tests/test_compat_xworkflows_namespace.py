@@ -186,7 +186,9 @@ def test_subclassed_wrapper_steps_run() -> None:
 def test_definition_errors_are_the_builtins_xworkflows_raises() -> None:
     """Malformed states: TypeError; unknown state: KeyError; a conflict: ValueError."""
     with pytest.raises(TypeError):
-        type("Bad", (xworkflows.Workflow,), {"states": (1, 2), "transitions": (), "initial_state": 1})
+        type(
+            "Bad", (xworkflows.Workflow,), {"states": (1, 2), "transitions": (), "initial_state": 1}
+        )
     with pytest.raises(KeyError):
         type(
             "Bad",

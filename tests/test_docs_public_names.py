@@ -35,6 +35,11 @@ MODULES = (
     "statecore_django.models",
     "statecore_django.proxies",
     "statecore_django.signals",
+    "statecore.compat.xworkflows.base",
+    "statecore.compat.xworkflows.utils",
+    "statecore_django.compat.django_xworkflows.models",
+    "statecore_django.compat.django_xworkflows.native",
+    "statecore_django.compat.django_xworkflows.xworkflow_log.models",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")

@@ -178,7 +178,9 @@ class Recorded(statecore.WorkflowEnabled):
         self.events.append("enter")
 
     @statecore.after_transition("submit")
-    def after(self, result: Any, *args: Any, event: statecore.TransitionEvent, **kwargs: Any) -> None:
+    def after(
+        self, result: Any, *args: Any, event: statecore.TransitionEvent, **kwargs: Any
+    ) -> None:
         self.events.append(("after", result, event.source.name, event.target.name))
 
     @statecore.transition()

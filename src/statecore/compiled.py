@@ -165,7 +165,9 @@ class TransitionBinding:
             # The overrides run on the call's rare path (the one with an event), and after
             # every call: the common path has no test for them.
             self.needs_event = True
-            self.post_calls = {target: (*calls, _no_hook) for target, calls in self.post_calls.items()}
+            self.post_calls = {
+                target: (*calls, _no_hook) for target, calls in self.post_calls.items()
+            }
         self.assigns: bool = (
             not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
         )

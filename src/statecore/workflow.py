@@ -428,7 +428,8 @@ def _compile(cls: type[Workflow]) -> None:
         seen: set[str] = set()
         for state in _parse_states(own["states"], problems):
             if not is_valid_name(state.name):
-                kind = TypeError if not isinstance(state.name, str) else ValueError
+                given: object = state.name  # from an untyped definition: anything
+                kind = ValueError if isinstance(given, str) else TypeError
                 problems.append(problem(kind, name_problem("state", state.name)))
                 continue
             if state.name in seen:

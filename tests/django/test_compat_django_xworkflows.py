@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_state_column_is_sized_as_django_xworkflows_sized_it() -> None:
-    """max_length is the longest state name, at least 16; choices and default follow the workflow."""
+    """max_length is the longest state name, at least 16; choices and default are the workflow's."""
     task_field = Task._meta.get_field("state")
     review_field = Review._meta.get_field("state")
     assert (task_field.max_length, review_field.max_length) == (16, len("waiting_for_approval"))
@@ -177,7 +177,7 @@ def test_deconstruct_writes_what_django_xworkflows_migrations_hold() -> None:
 
 
 def test_serialized_workflow_builds_a_field_with_the_states() -> None:
-    """A migration's StateField(workflow=_SerializedWorkflow(...)) knows the states and initial one."""
+    """A migration's StateField(workflow=_SerializedWorkflow(...)) knows the states."""
     serialized = xwf_models._SerializedWorkflow(name="Old", initial_state="a", states=["a", "b"])
     field = xwf_models.StateField(workflow=serialized, max_length=16)
     assert field.workflow_class.states.names() == ("a", "b")
@@ -186,16 +186,29 @@ def test_serialized_workflow_builds_a_field_with_the_states() -> None:
 
 
 def test_old_style_migration_runs_and_makemigrations_finds_nothing() -> None:
-    """The xwapp migration (django_xworkflows' form, one import changed) leaves no change to make."""
+    """The xwapp migration (django_xworkflows' form, one import changed) leaves nothing to do."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.django.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemigrations", "--check", "--dry-run",
-         "xwapp", "xworkflow_log"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemigrations",
+            "--check",
+            "--dry-run",
+            "xwapp",
+            "xworkflow_log",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout

@@ -31,7 +31,7 @@ ALIASES = {
     "django_xworkflows": "statecore_django.compat.django_xworkflows",
 }
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import importlib
 import importlib.abc
 import importlib.util
@@ -56,19 +56,19 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 sys.meta_path.insert(0, _Alias())
-'''
+"""
 
 #: With ``--django-shims``: what a peer's own project files need from Django versions
 #: before 4.0 (``django.conf.urls.url``), so that the test reaches our code. Not an alias:
 #: runs with it are reported apart.
-DJANGO_SHIMS = '''
+DJANGO_SHIMS = """
 import django.conf.urls
 import django.urls
 
 django.conf.urls.url = django.urls.re_path
-'''
+"""
 
-DJANGO_SETTINGS = '''
+DJANGO_SETTINGS = """
 import os
 from dev.settings import *  # noqa: F403
 
@@ -88,7 +88,7 @@ else:
         }}
     }}
 USE_TZ = False
-'''
+"""
 
 
 def _environment(workdir: Path, peer: Path, *, shims: bool = False) -> dict[str, str]:
@@ -104,11 +104,24 @@ def _environment(workdir: Path, peer: Path, *, shims: bool = False) -> dict[str,
 def run_xworkflows(peer: Path, workdir: Path) -> tuple[int, int]:
     """Run the peer's ``tests/test_using.py`` with pytest; return (passed, total)."""
     env = _environment(workdir, peer)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-p", "no:django", "--rootdir", str(peer), "tests/test_using.py"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:django",
+        "--rootdir",
+        str(peer),
+        "tests/test_using.py",
+    ]
     done = subprocess.run(command, cwd=peer, env=env, capture_output=True, text=True, check=False)
     print(done.stdout[-6000:], done.stderr[-3000:])
-    counts = dict((kind, int(n)) for n, kind in re.findall(r"(\d+) (passed|failed|error)", done.stdout))
+    counts = dict(
+        (kind, int(n)) for n, kind in re.findall(r"(\d+) (passed|failed|error)", done.stdout)
+    )
     passed = counts.get("passed", 0)
     return passed, passed + counts.get("failed", 0) + counts.get("error", 0)
 
@@ -120,8 +133,16 @@ def run_django_xworkflows(
     env = _environment(workdir, peer, shims=shims)
     (workdir / "peer_settings.py").write_text(DJANGO_SETTINGS.format(engine=engine))
     env["DJANGO_SETTINGS_MODULE"] = "peer_settings"
-    command = [sys.executable, "-Werror", "manage.py", "test", "-v", "2", "--noinput",
-               "tests.djworkflows.tests"]
+    command = [
+        sys.executable,
+        "-Werror",
+        "manage.py",
+        "test",
+        "-v",
+        "2",
+        "--noinput",
+        "tests.djworkflows.tests",
+    ]
     done = subprocess.run(command, cwd=peer, env=env, capture_output=True, text=True, check=False)
     output = done.stdout + done.stderr
     print(output[-12000:])
@@ -129,14 +150,29 @@ def run_django_xworkflows(
     # its migrations AutoField, which makemigrations would report with django_xworkflows
     # too): the check runs with the primary key type the migrations were written with.
     (workdir / "peer_check_settings.py").write_text(
-        'from peer_settings import *  # noqa: F403\nDEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n'
+        "from peer_settings import *  # noqa: F403\n"
+        'DEFAULT_AUTO_FIELD = "django.db.models.AutoField"\n'
     )
     check = subprocess.run(
-        [sys.executable, "-Werror", "manage.py", "makemigrations", "--check", "--dry-run",
-         "--settings", "peer_check_settings"],
-        cwd=peer, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-Werror",
+            "manage.py",
+            "makemigrations",
+            "--check",
+            "--dry-run",
+            "--settings",
+            "peer_check_settings",
+        ],
+        cwd=peer,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    print("makemigrations --check:", check.returncode, (check.stdout + check.stderr).strip()[-3000:])
+    print(
+        "makemigrations --check:", check.returncode, (check.stdout + check.stderr).strip()[-3000:]
+    )
     # The suite's own summary is the last one (a test may run a project's tests inside).
     runs = list(re.finditer(r"Ran (\d+) tests?", output))
     if not runs:

@@ -102,8 +102,8 @@ class StateName(str):
         return str.__str__(self)
 
     @property
-    def title(self) -> str:
-        """The state's title."""
+    def title(self) -> str:  # type: ignore[override]
+        """The state's title (as a `State` has it; ``str.title()`` is not available)."""
         return self.state.title
 
     def __eq__(self, other: object) -> bool:
@@ -129,7 +129,6 @@ class Transition:
     `statecore.Transition`'s, which the engine runs.
 
     Attributes:
-        name: the transition's name.
         source: the states it leaves from.
         target: the state it enters (None for a transition with several targets).
         definition: the `statecore.Transition`.
@@ -175,6 +174,9 @@ class TransitionList(_CoreTransitionList):
     """
 
     __slots__ = ("_states", "_views")
+
+    _states: StateList
+    _views: dict[str, Transition]
 
     @classmethod
     def adopt(cls, transitions: _CoreTransitionList, states: StateList) -> TransitionList:
@@ -231,7 +233,9 @@ class TransitionHook:
 
     __slots__ = ("function", "kind", "names", "priority")
 
-    def __init__(self, kind: str, function: Callable[..., Any], priority: int, names: tuple[str, ...]) -> None:
+    def __init__(
+        self, kind: str, function: Callable[..., Any], priority: int, names: tuple[str, ...]
+    ) -> None:
         self.kind = kind
         self.function = function
         self.priority = priority
@@ -276,7 +280,9 @@ class ImplementationWrapper(statecore.ImplementationWrapper[Any, Any]):
                         pool = [str(name) for name in transition_.targets]
                     else:
                         pool = [transition_.name]
-                    known = workflow_cls.states if hook.kind.names_states else workflow_cls.transitions
+                    known = (
+                        workflow_cls.states if hook.kind.names_states else workflow_cls.transitions
+                    )
                     if any(
                         hook.applies_to(name) and ("*" in hook.names or name in known)
                         for name in pool
@@ -365,13 +371,18 @@ def transition(
         raise ValueError(msg)
     legacy = tuple(
         (kind, hook)
-        for kind, hook in ((HookKind.CHECK, check), (HookKind.BEFORE, before), (HookKind.AFTER, after))
+        for kind, hook in (
+            (HookKind.CHECK, check),
+            (HookKind.BEFORE, before),
+            (HookKind.AFTER, after),
+        )
         if hook is not None
     )
     for kind, _hook in legacy:
+        option = {HookKind.CHECK: "check", HookKind.BEFORE: "before"}.get(kind, "after")
         warnings.warn(
-            f"@transition({kind.value.split('_')[-1] if kind is not HookKind.CHECK else 'check'}=...) "
-            f"is deprecated; decorate the function with @{kind.value}() instead",
+            f"@transition({option}=...) is deprecated; decorate the function with "
+            f"@{kind.value}() instead",
             DeprecationWarning,
             stacklevel=2,
         )
@@ -409,7 +420,11 @@ class WorkflowEnabled(statecore.WorkflowEnabled):
             if isinstance(value, _LegacyTransitionMethod):
                 for kind, function in value.legacy_hooks:
                     hidden = f"_xworkflows_{kind.name.lower()}_{attribute}"
-                    setattr(cls, hidden, _legacy_hook(kind, function, value.name or attribute, value.field))
+                    setattr(
+                        cls,
+                        hidden,
+                        _legacy_hook(kind, function, value.name or attribute, value.field),
+                    )
         super().__init_subclass__(**kwargs)
         renamed = {
             value.name: value

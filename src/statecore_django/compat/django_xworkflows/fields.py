@@ -101,7 +101,7 @@ class StateSelect(forms.Select):
         """Give the state's name for a `statecore.State` or a state wrapper."""
         if isinstance(value, (statecore.State, statecore.StateWrapper)):
             value = value.name
-        return super().format_value(value)  # type: ignore[no-any-return]
+        return super().format_value(value)
 
 
 class StateFieldProperty(StateFieldDescriptor):
@@ -115,7 +115,7 @@ class StateFieldProperty(StateFieldDescriptor):
 
     __slots__ = ()
 
-    def __get__(self, instance: object | None, owner: type) -> Any:  # type: ignore[override]
+    def __get__(self, instance: object | None, owner: type) -> Any:
         if instance is None:
             return self.workflow
         return super().__get__(instance, owner)

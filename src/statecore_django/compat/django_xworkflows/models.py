@@ -35,39 +35,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from statecore.compat.xworkflows import base as xwbase
-from statecore.compat.xworkflows.base import (
-    AbortTransition,
-    ForbiddenTransition,
-    InvalidTransitionError,
-    State,
-    WorkflowError,
-    transition,
-)
+from statecore.compat.xworkflows.base import AbortTransition as AbortTransition
+from statecore.compat.xworkflows.base import ForbiddenTransition as ForbiddenTransition
+from statecore.compat.xworkflows.base import InvalidTransitionError as InvalidTransitionError
+from statecore.compat.xworkflows.base import State as State
+from statecore.compat.xworkflows.base import WorkflowError as WorkflowError
+from statecore.compat.xworkflows.base import transition as transition
 from statecore_django import models as _statecore_models
 
 from .fields import StateField, StateFieldProperty, StateSelect, _SerializedWorkflow
 from .workflow import DjangoImplementationWrapper, TransactionalImplementationWrapper, Workflow
 
 __all__ = [
-    "AbortTransition",
     "BaseLastTransitionLog",
     "BaseTransitionLog",
     "BaseWorkflowEnabled",
     "DjangoImplementationWrapper",
-    "ForbiddenTransition",
     "GenericLastTransitionLog",
     "GenericTransitionLog",
-    "InvalidTransitionError",
-    "State",
     "StateField",
     "StateFieldProperty",
     "StateSelect",
     "TransactionalImplementationWrapper",
     "Workflow",
     "WorkflowEnabled",
-    "WorkflowError",
     "_SerializedWorkflow",
-    "transition",
 ]
 
 
@@ -145,14 +137,16 @@ class GenericTransitionLog(BaseTransitionLog):
 
     MODIFIED_OBJECT_FIELD = "modified_object"
 
-    content_type = models.ForeignKey(
+    content_type: models.ForeignKey[ContentType | None, ContentType | None] = models.ForeignKey(
         ContentType,
         verbose_name=_("Content type"),
         blank=True,
         null=True,
         on_delete=models.CASCADE,
     )
-    content_id = models.PositiveIntegerField(_("Content id"), blank=True, null=True, db_index=True)
+    content_id: models.PositiveIntegerField[int | None, int | None] = models.PositiveIntegerField(
+        _("Content id"), blank=True, null=True, db_index=True
+    )
     modified_object = GenericForeignKey(ct_field="content_type", fk_field="content_id")
 
     class Meta(BaseTransitionLog.Meta):
@@ -208,7 +202,7 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
 
     MODIFIED_OBJECT_FIELD = "modified_object"
 
-    content_type = models.ForeignKey(
+    content_type: models.ForeignKey[ContentType | None, ContentType | None] = models.ForeignKey(
         ContentType,
         verbose_name=_("Content type"),
         related_name="last_transition_logs",
@@ -216,7 +210,9 @@ class GenericLastTransitionLog(BaseLastTransitionLog):
         null=True,
         on_delete=models.CASCADE,
     )
-    content_id = models.PositiveIntegerField(_("Content id"), blank=True, null=True, db_index=True)
+    content_id: models.PositiveIntegerField[int | None, int | None] = models.PositiveIntegerField(
+        _("Content id"), blank=True, null=True, db_index=True
+    )
     modified_object = GenericForeignKey(ct_field="content_type", fk_field="content_id")
 
     class Meta:

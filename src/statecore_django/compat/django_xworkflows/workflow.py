@@ -53,9 +53,7 @@ class Workflow(xwbase.Workflow, statecore_django.Workflow):
     .. versionadded:: 0.2
     """
 
-    implementation_class: ClassVar[type[statecore.ImplementationWrapper[Any, Any]]] = (
-        DjangoImplementationWrapper
-    )
+    implementation_class: ClassVar[type[_Transactional[Any, Any]]] = DjangoImplementationWrapper
     log_model: ClassVar[str | None] = _DEFAULT_LOG
     log_model_class: ClassVar[type[Any] | None] = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ class TransitionLog(GenericTransitionLog):
 
     EXTRA_LOG_ATTRIBUTES = (("user", "user", None),)
 
-    user = models.ForeignKey(
+    user: models.ForeignKey[Any, Any] = models.ForeignKey(
         getattr(settings, "XWORKFLOWS_USER_MODEL", settings.AUTH_USER_MODEL),
         blank=True,
         null=True,
