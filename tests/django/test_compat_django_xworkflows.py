@@ -240,3 +240,23 @@ def test_hooks_from_the_xworkflows_namespace_apply_to_models() -> None:
     assert not obj.start.is_available()
     obj.allowed = True
     assert obj.start.is_available()
+
+
+@isolate_apps("tests.django.xwapp")
+def test_renamed_implementation_is_reachable_only_by_its_method_name() -> None:
+    """@transition('start') on begin(): the model has begin() and no start attribute."""
+
+    class RenamedTask(xwf_models.WorkflowEnabled):
+        state = xwf_models.StateField(TaskFlow)
+
+        @xwf_models.transition("start")
+        def begin(self) -> str:
+            return "begun"
+
+        class Meta:
+            app_label = "xwapp"
+
+    assert not hasattr(RenamedTask, "start")
+    obj = RenamedTask()
+    assert obj.begin(save=False, log=False) == "begun"
+    assert obj.state == "started"

@@ -426,11 +426,20 @@ class WorkflowEnabled(statecore.WorkflowEnabled):
                         _legacy_hook(kind, function, value.name or attribute, value.field),
                     )
         super().__init_subclass__(**kwargs)
-        renamed = {
-            value.name: value
-            for attribute, value in vars(cls).items()
-            if isinstance(value, TransitionMethod) and value.name not in (None, attribute)
-        }
-        for name, method in renamed.items():
-            if vars(cls).get(name) is method:
-                delattr(cls, name)
+        hide_renamed(cls)
+
+
+def hide_renamed(cls: type) -> None:
+    """Take a renamed implementation's transition name off ``cls``, as xworkflows has it.
+
+    With ``@transition('start') def begin(self)``, ``obj.begin()`` runs the transition and
+    ``obj.start`` does not exist (statecore's own binding installs both).
+    """
+    renamed = {
+        value.name: value
+        for attribute, value in vars(cls).items()
+        if isinstance(value, TransitionMethod) and value.name not in (None, attribute)
+    }
+    for name, method in renamed.items():
+        if vars(cls).get(name) is method:
+            delattr(cls, name)

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.signals import class_prepared
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,16 @@ class BaseWorkflowEnabled(xwbase.WorkflowEnabled):
 
     .. versionadded:: 0.2
     """
+
+
+def _hide_renamed(sender: type[models.Model], **kwargs: Any) -> None:
+    """Once the adapter bound a model's transitions, hide renamed ones as xworkflows does."""
+    if issubclass(sender, BaseWorkflowEnabled):
+        xwbase.hide_renamed(sender)
+
+
+# Connected after the adapter's own receiver (its module is imported first), so it runs after.
+class_prepared.connect(_hide_renamed, dispatch_uid="statecore_django.compat.django_xworkflows")
 
 
 class WorkflowEnabled(BaseWorkflowEnabled, models.Model):
