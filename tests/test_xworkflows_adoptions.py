@@ -36,6 +36,7 @@ def test_every_definition_error_is_a_value_error() -> None:
         define(STATES, (("go", "draft", "done"), ("go", "done", "draft")), "draft")
     assert isinstance(caught.value, ValueError)
     assert not isinstance(caught.value, (TypeError, KeyError))
+    assert [p.builtin for p in caught.value.problems] == [ValueError]
 
 
 def test_malformed_states_are_also_a_type_error() -> None:

@@ -117,7 +117,8 @@ class WorkflowDefinitionError(WorkflowError, ValueError):
     xworkflows still catches it. ``str()`` is the message, whatever the kinds.
 
     Attributes:
-        problems: every problem found, one sentence each.
+        problems: every problem found, one sentence each (a `Problem`: a ``str`` whose
+            ``builtin`` is ``TypeError``, ``KeyError`` or ``ValueError``).
         owner: the class whose definition is wrong.
 
     .. versionchanged:: 0.2
@@ -145,7 +146,9 @@ class WorkflowDefinitionError(WorkflowError, ValueError):
 
     def __init__(self, owner: type | str, problems: Sequence[str]) -> None:
         self.owner = owner
-        self.problems = tuple(problems)
+        self.problems = tuple(
+            p if isinstance(p, Problem) else problem(ValueError, p) for p in problems
+        )
         label = owner if isinstance(owner, str) else owner.__qualname__
         count = len(self.problems)
         header = f"{label} is not a valid definition ({count} problem{'s' * (count != 1)}):"
