@@ -200,6 +200,7 @@ CORE_TESTS = [
     "--ignore=docs/logs.md",
     "--ignore=docs/typing.md",
     "--ignore=docs/migrating-from-xworkflows.md",
+    "--ignore=docs/rest.md",
     "README.md",
 ]
 
@@ -251,7 +252,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
         "-e",
         ".[django,graphviz]",
         f"django~={django}.0",
-        *_groups("django-tests", database=database),
+        *_groups("django-tests", "rest-tests", database=database),
     )
     session.env["STATECORE_TEST_DB"] = database
     session.run("pytest", "tests/django", _junit(session), *session.posargs)

@@ -33,6 +33,9 @@ REFERENCE = "statecore"
 # W7: a logged transition costs at most this many times the process time of hand-written
 # Django code with the same guarantees.
 SAVED_TARGET = 1.10
+# W10: a transition action of statecore_django.rest costs at most this many times a
+# hand-written DRF @action doing the same transition, save and log (process time).
+REST_TARGET = 1.2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -396,6 +399,16 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
         # statecore's own medians, W9 against W2 of the same run.
         cost = mine["median"] / twin["median"]
         add(f"W9 an awaited transition at most 2x its sync twin (W2): {cost:.2f}x", cost <= 2)
+    mine, _peers = ok("W10")
+    if mine:
+        interval = mine.get("ratio_interval")
+        spread = f" (95% interval {interval[0]:.2f}x to {interval[1]:.2f}x)" if interval else ""
+        add(
+            f"W10 a transition action at most {REST_TARGET}x a hand-written DRF @action: "
+            f"{mine['ratio']:.2f}x{spread}, {mine['rps']:,.0f} vs {mine['baseline_rps']:,.0f} "
+            f"requests/s",
+            mine["ratio"] <= REST_TARGET,
+        )
     for workload, (group, _function, _unit) in WORKLOADS.items():
         if group != "django_db":
             continue

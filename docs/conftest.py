@@ -1,7 +1,7 @@
 """Pytest configuration for the executable examples in the documentation.
 
-Only the Django pages (`DJANGO_PAGES`: the guide, the admin, the logs and typing) need
-Django.
+Only the Django pages (`DJANGO_PAGES`: the guide, the admin, the logs, typing and the REST
+API) need Django.
 When one of them is collected, Django is configured here (``settings.configure``): an
 in-memory SQLite database, the apps the pages use (``statecore_django``,
 ``statecore_django.log`` and the pages' own ``shop`` app, in ``docs/shop``), and the
@@ -31,7 +31,14 @@ HERE = Path(__file__).resolve().parent
 #: The pages whose examples need Django (the core test sessions leave them out).
 DJANGO_PAGES = tuple(
     HERE / name
-    for name in ("django.md", "admin.md", "logs.md", "typing.md", "migrating-from-xworkflows.md")
+    for name in (
+        "django.md",
+        "admin.md",
+        "logs.md",
+        "typing.md",
+        "rest.md",
+        "migrating-from-xworkflows.md",
+    )
 )
 #: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
 GRAPHVIZ_PAGES = (HERE / "cli.md", HERE / "graphs.md")

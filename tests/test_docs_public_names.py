@@ -34,6 +34,8 @@ MODULES = (
     "statecore_django.log.models",
     "statecore_django.models",
     "statecore_django.proxies",
+    "statecore_django.rest",
+    "statecore_django.rest.schema",
     "statecore_django.signals",
     "statecore.compat.xworkflows.base",
     "statecore.compat.xworkflows.utils",

@@ -3,6 +3,8 @@
 - ``inmemory``: W1-W5 and W8, objects in memory.
 - ``imports``: W6, import time in fresh interpreters.
 - ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
+- ``rest``: W10, a transition action of ``statecore_django.rest`` against a hand-written
+  DRF ``@action``, through DRF's test client, for statecore only.
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -33,6 +35,7 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W7-postgresql": ("django_db", "w7_postgresql", "s"),
     "W8": ("inmemory", "w8", "s"),
     "W9": ("awaited", "w9", "s"),
+    "W10": ("rest", "w10", "s"),
 }
 
 TITLES = {
@@ -46,6 +49,7 @@ TITLES = {
     "W7-postgresql": "one logged transition saved to PostgreSQL",
     "W8": "create one instance in its initial state",
     "W9": "one awaited transition with one async guard (True) and one async after hook",
+    "W10": "one transition action through DRF's test client (SQLite), vs a hand-written @action",
 }
 
 
@@ -56,6 +60,8 @@ def takes_part(library: str, workload: str) -> bool:
     group = WORKLOADS[workload][0]
     if group == "awaited":
         return library in AWAITING
+    if group == "rest":
+        return library == "statecore"  # against its hand-written DRF twin only
     return library in SAVING or group != "django_db"
 
 

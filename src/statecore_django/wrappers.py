@@ -317,12 +317,9 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             ]
         else:
             attnames = [field.attname]  # type: ignore[union-attr]
-        rows = list(
-            _rows(call, instance._meta.concrete_model)
-            .select_for_update()
-            .filter(pk=instance.pk)
-            .values_list(*attnames)
-        )
+        locked = _rows(call, instance._meta.concrete_model).filter(pk=instance.pk)
+        call.locked = locked
+        rows = list(locked.select_for_update().values_list(*attnames))
         if not rows:
             raise self._stale(source, None)
         row = dict(zip(attnames, rows[0], strict=True))
@@ -399,7 +396,10 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
                 (f"{name}__isnull" if value is None else name): (True if value is None else value)
                 for name, value in where.items()
             }
-            rows = _rows(call, table).filter(pk=instance.pk, **lookups)
+            if not lookups and call.locked is not None and call.locked.model is table:
+                rows = call.locked  # the pk filter the lock was taken with
+            else:
+                rows = _rows(call, table).filter(pk=instance.pk, **lookups)
             if not rows.update(**by_table[table]):
                 raise self._refused_update(call, table, source, where)
         call.written = True
@@ -701,6 +701,7 @@ class _Call:
         "entering_on_error",
         "field",
         "instance",
+        "locked",
         "locking",
         "log",
         "nested",
@@ -746,6 +747,8 @@ class _Call:
         self.written = False
         self.committed = False
         self.target: str | None = None
+        #: The locked row's queryset (pessimistic): its UPDATE reuses the built filter.
+        self.locked: models.QuerySet[Any] | None = None
 
     def mark_committed(self) -> None:
         """Record that the call's transaction committed (the first on_commit callback)."""

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "statecore_django.compat.django_xworkflows",
     "statecore_django.compat.django_xworkflows.xworkflow_log",
     "tests.django.xwapp",
+    "rest_framework",
+    "tests.django.restapp",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Settings of the example shop: SQLite, the admin, statecore_django.
+"""Settings of the example shop: SQLite, the admin, statecore_django, the REST API.
 
 ``SHOP_DATABASE`` names the SQLite file (default: ``db.sqlite3`` next to ``manage.py``);
 ``SHOP_DEBUG=0`` turns debugging off. Not for production: the secret key is public.
@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
     "statecore_django",
     "orders",
 ]

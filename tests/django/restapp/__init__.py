@@ -1,0 +1,1 @@
+"""Models, serializers and ViewSets of the REST integration's tests (`tests/django/rest`)."""

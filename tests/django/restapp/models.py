@@ -1,0 +1,80 @@
+"""Models of the REST tests: an order whose state may be assigned, and a protected one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from tests.workflows import OrderFlow
+
+import statecore
+import statecore_django
+
+
+async def in_stock(ticket: Any) -> bool:
+    """An async guard (it would ask a stock service): a ticket with items may reopen."""
+    return bool(ticket.items > 0)
+
+
+class TicketFlow(statecore_django.Workflow):
+    """An order-like life cycle with a guard, a permission and a transition with input."""
+
+    states = tuple(OrderFlow.states)  # the suite's sample order states
+    transitions = (
+        statecore.Transition(
+            "place", "draft", "placed", conditions=["has_items", "has_customer"], label="Place"
+        ),
+        statecore.Transition(
+            "pay",
+            "placed",
+            "paid",
+            permission="restapp.take_payment",
+            label="Take payment",
+            description="Record the amount received.",
+        ),
+        statecore.Transition("ship", "paid", "shipped"),
+        statecore.Transition("cancel", ("draft", "placed", "paid"), "cancelled"),
+        statecore.Transition("reopen", "cancelled", "draft", conditions=[in_stock]),
+    )
+    initial_state = "draft"
+    locking = "optimistic"
+
+
+class Ticket(models.Model):
+    """An order whose state field is not protected."""
+
+    state = statecore_django.StateField(TicketFlow)
+    items = models.IntegerField(default=0)
+    customer = models.CharField(max_length=50, blank=True, default="")
+    amount = models.IntegerField(default=0)
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        permissions = (("take_payment", "Can take payments"),)
+
+    def has_items(self) -> bool:
+        return self.items > 0
+
+    def has_customer(self) -> bool:
+        return bool(self.customer)
+
+    @statecore.transition()
+    def pay(self, amount: int, note: str = "", **kwargs: Any) -> None:
+        self.amount = amount
+        self.note = note
+
+
+class LockedTicket(models.Model):
+    """The same workflow on a protected state field."""
+
+    state = statecore_django.StateField(TicketFlow, protected=True)
+    items = models.IntegerField(default=0)
+    customer = models.CharField(max_length=50, blank=True, default="")
+    amount = models.IntegerField(default=0)
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    def has_items(self) -> bool:
+        return self.items > 0
+
+    def has_customer(self) -> bool:
+        return bool(self.customer)
