@@ -13,10 +13,11 @@ callgrind, which counts the instructions the Python process executes (the databa
 driver and, for SQLite, the database engine included; the PostgreSQL server's work is
 another process and is not counted, as it is not in W7's process time).
 
-Each subject runs twice in a fresh interpreter with the same hash seed: once with
-``--rounds`` go/back rounds after the warm-up, once with none; the difference divided by
-the number of transitions is the cost of one transition, start-up and warm-up left out.
-The ratio is statecore's count over the baseline's, to compare with W7's target (1.10).
+Each subject runs in a fresh interpreter with the same hash seed, under callgrind with
+instrumentation off; after its warm-up it switches instrumentation on
+(``callgrind_control -i on``), runs ``--rounds`` go/back rounds and switches it off, so
+the count is that of the rounds alone, start-up and warm-up left out. The ratio is
+statecore's count per transition over the baseline's, to compare with W7's target (1.10).
 It needs the ``valgrind`` program (Debian's ``valgrind`` package); a run takes several
 minutes, so it is not part of ``run.py``.
 """
@@ -73,24 +74,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _per_transition(which: str, database: str, locking: str, context: str, rounds: int) -> float:
-    """Instructions of one transition: (count with ``rounds`` - count with none) / transitions."""
-    with_rounds = _count(which, database, locking, context, rounds)
-    without = _count(which, database, locking, context, 0)
-    return (with_rounds - without) / (2 * rounds)
-
-
-def _count(which: str, database: str, locking: str, context: str, rounds: int) -> int:
+    """Instructions of one transition: the count of ``rounds`` go/back rounds, per transition."""
     with tempfile.TemporaryDirectory(prefix="statecore-instructions-") as directory:
         out = Path(directory) / "callgrind.out"
         command = [
-            "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+            "valgrind", "--tool=callgrind", "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
             sys.executable, __file__, "--subject", which, database, locking, context, str(rounds),
         ]  # fmt: skip
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         subprocess.run(command, check=True, env=env, capture_output=True)
         for line in out.read_text().splitlines():
-            if line.startswith(("summary:", "totals:")):
-                return int(line.split()[1])
+            if line.startswith("totals:"):
+                return int(line.split()[1]) / (2 * rounds)
     msg = f"callgrind wrote no total for {which} {database} {locking} {context}"
     raise RuntimeError(msg)
 
@@ -107,9 +103,21 @@ def _run_subject(which: str, database: str, locking: str, context: str, rounds: 
     django_db._create_tables(subject.models)
     subject = django_db._within(subject, context)
     obj = subject.make()
-    for _ in range(WARM_ROUNDS + int(rounds)):
-        subject.go(obj)
-        subject.back(obj)
+    go, back = subject.go, subject.back
+    for _ in range(WARM_ROUNDS):
+        go(obj)
+        back(obj)
+    _instrument("on")
+    for _ in range(int(rounds)):
+        go(obj)
+        back(obj)
+    _instrument("off")
+
+
+def _instrument(switch: str) -> None:
+    """Switch callgrind's instrumentation of this process on or off."""
+    command = ["callgrind_control", "-i", switch, str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,10 @@ MODULES = (
     "statecore_django.compat.django_xworkflows.models",
     "statecore_django.compat.django_xworkflows.native",
     "statecore_django.compat.django_xworkflows.xworkflow_log.models",
+    "statecore.data",
+    "statecore.expressions",
+    "statecore.advancing",
+    "statecore.holding",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")

@@ -5,6 +5,8 @@
 - ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
 - ``rest``: W10, a transition action of ``statecore_django.rest`` against a hand-written
   DRF ``@action``, through DRF's test client, for statecore only.
+- ``data_workflows``: W11 and W12, statecore's workflows from data and expression
+  conditions (statecore only: no peer has them).
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -36,6 +38,9 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W8": ("inmemory", "w8", "s"),
     "W9": ("awaited", "w9", "s"),
     "W10": ("rest", "w10", "s"),
+    "W11": ("data_workflows", "w11", "s"),
+    "W11-cel": ("data_workflows", "w11_cel", "s"),
+    "W12": ("data_workflows", "w12", "s"),
 }
 
 TITLES = {
@@ -50,6 +55,9 @@ TITLES = {
     "W8": "create one instance in its initial state",
     "W9": "one awaited transition with one async guard (True) and one async after hook",
     "W10": "one transition action through DRF's test client (SQLite), vs a hand-written @action",
+    "W11": "define the W5 workflow (200 states, 1,000 transitions) from data",
+    "W11-cel": "the same data with 100 distinct CEL conditions, compiled cold",
+    "W12": "one CEL condition over context data (baseline: the same check in Python)",
 }
 
 
@@ -58,6 +66,8 @@ def takes_part(library: str, workload: str) -> bool:
     if library in CONTEXT:
         return workload in CONTEXT[library]
     group = WORKLOADS[workload][0]
+    if group == "data_workflows":
+        return library == "statecore"
     if group == "awaited":
         return library in AWAITING
     if group == "rest":
