@@ -76,9 +76,10 @@ def _qualify_core_workflow(
     def qualify(text: str | None) -> str | None:
         text = text and re.sub(r"(?<![\w.])Workflow\b", "statecore.Workflow", text)
         if name.startswith("statecore.compat."):
-            return text  # its own Transition class is meant there
-        # The xworkflows namespace has a Transition too.
-        return text and re.sub(r"(?<![\w.])Transition\b", "statecore.Transition", text)
+            return text  # its own classes of these names are meant there
+        # The xworkflows namespace has classes of these names too.
+        shadowed = r"(?<![\w.])(Transition|TransitionList|ImplementationWrapper|WorkflowEnabled)\b"
+        return text and re.sub(shadowed, r"statecore.\1", text)
 
     return qualify(signature), qualify(return_annotation)
 
