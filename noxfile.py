@@ -199,6 +199,7 @@ CORE_TESTS = [
     "--ignore=docs/admin.md",
     "--ignore=docs/logs.md",
     "--ignore=docs/typing.md",
+    "--ignore=docs/migrating-from-xworkflows.md",
     "--ignore=docs/rest.md",
     "README.md",
 ]
@@ -373,6 +374,21 @@ def docs(session: nox.Session) -> None:
         str(output),
     )  # fmt: skip
     session.run("pytest", *pages, "README.md", _junit(session), *session.posargs)
+
+
+@nox.session(python=MAIN_PYTHON)
+def peers(session: nox.Session) -> None:
+    """A peer's own test suite against the compatibility namespaces (a measurement).
+
+    ``nox -s peers -- xworkflows PATH`` or ``nox -s peers -- django_xworkflows PATH
+    [--db postgresql|mysql] [--django-shims]``, PATH being a checkout of the peer; see
+    ``tests/peers/run_peer_suite.py``. Nothing of the peer is kept.
+    """
+    if not session.posargs:
+        session.error("give the peer and the path of its checkout, e.g. -- xworkflows ../xw")
+    drivers = list(DB_DRIVERS.values())
+    session.install("-e", ".[django]", f"django~={LATEST_DJANGO}.0", *drivers, "pytest")
+    session.run("python", "tests/peers/run_peer_suite.py", *session.posargs)
 
 
 @nox.session(python=MAIN_PYTHON)

@@ -64,7 +64,7 @@ def _qualify_core_workflow(
     signature: str | None,
     return_annotation: str | None,
 ) -> tuple[str | None, str | None]:
-    """Write ``Workflow`` as ``statecore.Workflow`` in the core's signatures.
+    """Write ``Workflow`` and ``Transition`` as ``statecore.`` names in the core's signatures.
 
     An annotation that cannot be evaluated at build time (its names are imported for type
     checkers only) is shown as written, and a bare ``Workflow`` would be ambiguous: the
@@ -74,7 +74,12 @@ def _qualify_core_workflow(
         return signature, return_annotation
 
     def qualify(text: str | None) -> str | None:
-        return text and re.sub(r"(?<![\w.])Workflow\b", "statecore.Workflow", text)
+        text = text and re.sub(r"(?<![\w.])Workflow\b", "statecore.Workflow", text)
+        if name.startswith("statecore.compat."):
+            return text  # its own classes of these names are meant there
+        # The xworkflows namespace has classes of these names too.
+        shadowed = r"(?<![\w.])(Transition|TransitionList|ImplementationWrapper|WorkflowEnabled)\b"
+        return text and re.sub(shadowed, r"statecore.\1", text)
 
     return qualify(signature), qualify(return_annotation)
 

@@ -10,7 +10,8 @@ defines models of its own names. The other pages never import Django.
 
 When Django was already configured by something else in the same run (the adapter's test
 suite), the pages are skipped with the reason: run them on their own,
-``pytest docs/django.md docs/admin.md docs/logs.md docs/typing.md``.
+``pytest docs/django.md docs/admin.md docs/logs.md docs/typing.md
+docs/migrating-from-xworkflows.md``.
 
 The pages that draw images (`GRAPHVIZ_PAGES`) need Graphviz's ``dot`` program, a system
 package: without it they are skipped with the reason, except in CI (``CI=true``), where
@@ -37,6 +38,7 @@ DJANGO_PAGES = tuple(
         "typing.md",
         "rest.md",
         "migrating-from-django-fsm.md",
+        "migrating-from-xworkflows.md",
     )
 )
 #: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
@@ -67,6 +69,7 @@ def configure_django() -> bool:
             "statecore_django.log",
             "statecore_django.compat.django_fsm",
             "statecore_django.compat.django_fsm_log",
+            "statecore_django.compat.django_xworkflows.xworkflow_log",
             "shop",
         ],
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",

@@ -17,5 +17,6 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "statecore_django.compat.django_fsm",
     "statecore_django.compat.django_fsm_log",
+    "statecore_django.compat.django_xworkflows.xworkflow_log",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -113,3 +113,26 @@ def test_importing_statecore_imports_no_extra() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_xworkflows_namespace_works_without_extras() -> None:
+    """statecore.compat.xworkflows defines and runs a workflow with Django blocked."""
+    result = _run(
+        """
+        from statecore.compat import xworkflows
+
+        class Flow(xworkflows.Workflow):
+            states = (("a", "A"), ("b", "B"))
+            transitions = (("go", "a", "b"),)
+            initial_state = "a"
+
+        class Thing(xworkflows.WorkflowEnabled):
+            state = Flow()
+
+        thing = Thing()
+        thing.go()
+        print(thing.state, Flow.transitions.go.target.title)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "b B"

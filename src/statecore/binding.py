@@ -255,7 +255,7 @@ class _FieldPlan:
     def compile(self, method: TransitionMethod[Any, Any]) -> TransitionBinding:
         """Build the binding of the transition ``method`` runs."""
         name = cast("str", method.name)
-        transition_ = type(self.descriptor.workflow).transitions[name]
+        transition_ = type(self.descriptor.workflow).transitions._get(name)
         return _binding(
             self.owner,
             self.descriptor,
@@ -485,6 +485,7 @@ def _implementations(
 ) -> dict[tuple[str, str], _Declared]:
     """Find the implementation of each (field, transition) declared on the class."""
     found: dict[tuple[str, str], _Declared] = {}
+    declared_by: dict[tuple[str, str], str] = {}  # the attribute declaring each, on this class
     for attribute, value in attributes.items():
         if not isinstance(value, TransitionMethod):
             continue
@@ -518,11 +519,18 @@ def _implementations(
                 f"{cls.__qualname__}.{attribute}: transition {name!r} exists in fields "
                 f"{', '.join(fields)}; say which with @transition(field=...)"
             )
+        elif (fields[0], name) in declared_by:
+            problems.append(
+                f"{cls.__qualname__}.{attribute} and {cls.__qualname__}."
+                f"{declared_by[(fields[0], name)]} both implement transition {name!r}; "
+                f"keep one implementation"
+            )
         else:
             declared = _Declared(value.function)
             if attribute != name:
                 declared.attributes.append(attribute)
             found[(fields[0], name)] = declared
+            declared_by[(fields[0], name)] = attribute
     return found
 
 

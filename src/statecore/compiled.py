@@ -63,6 +63,8 @@ class TransitionBinding:
         assigns: True when committing is a plain assignment (no log, default
             `ImplementationWrapper.commit_state`).
         starts: True when ``wrapper_class`` overrides `ImplementationWrapper.started`.
+        steps: True when ``wrapper_class`` overrides ``_pre_transition`` or
+            ``_post_transition`` (xworkflows' extension points): they run the hooks.
         wrapper_class: the `ImplementationWrapper` subclass that runs the transition
             (the workflow's ``implementation_class`` unless the binding says otherwise).
         permission: the transition's permission.
@@ -105,6 +107,7 @@ class TransitionBinding:
         "pre",
         "pre_calls",
         "starts",
+        "steps",
         "target",
         "transition",
         "wrapper_class",
@@ -154,6 +157,17 @@ class TransitionBinding:
         self.post_calls: dict[str, tuple[Callable[..., Any], ...]] = _callables(self.post, 0)
         wrapper = self.wrapper_class
         self.starts: bool = wrapper.started is not ImplementationWrapper.started
+        self.steps: bool = (
+            wrapper._pre_transition is not ImplementationWrapper._pre_transition
+            or wrapper._post_transition is not ImplementationWrapper._post_transition
+        )
+        if self.steps:
+            # The overrides run on the call's rare path (the one with an event), and after
+            # every call: the common path has no test for them.
+            self.needs_event = True
+            self.post_calls = {
+                target: (*calls, _no_hook) for target, calls in self.post_calls.items()
+            }
         self.assigns: bool = (
             not self.logs and wrapper.commit_state is ImplementationWrapper.commit_state
         )
@@ -163,6 +177,7 @@ class TransitionBinding:
             and self.target is not None
             and transition.permission is None
             and not self.starts
+            and not self.steps
             and not self.post[self.target]
         )
         self.direct: frozenset[str] = frozenset(
@@ -211,6 +226,10 @@ class TransitionBinding:
     def workflow(self) -> Workflow:
         """The workflow object bound to the attribute."""
         return self.descriptor.workflow
+
+
+def _no_hook(*args: Any, **kwargs: Any) -> None:
+    """Stands for `ImplementationWrapper._post_transition` in ``post_calls`` (never called)."""
 
 
 def _distinct(groups: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -4,7 +4,9 @@ Every exception carries its data as attributes, so that callers can map it to an
 HTTP status or a UI message without parsing text::
 
     WorkflowError                      root of everything statecore raises
-    ├── WorkflowDefinitionError        a Workflow or host class is ill-defined (.problems)
+    ├── WorkflowDefinitionError        a Workflow or host class is ill-defined (.problems);
+    │                                  also a ValueError, and a TypeError or KeyError when a
+    │                                  problem is of that kind (see `problem`)
     ├── InvalidStateError              a value is not a state of the workflow (ValueError too)
     ├── UnknownTransitionError         no transition has that name (AttributeError too)
     ├── ProtectedStateError            direct assignment to a protected state (AttributeError too)
@@ -85,21 +87,85 @@ class WorkflowError(Exception):
     """Root of every exception statecore raises."""
 
 
-class WorkflowDefinitionError(WorkflowError):
+class Problem(str):
+    """One problem of a definition: its sentence, and the builtin exception it stands for.
+
+    A malformed value (a state that is not a name or pair, a transition that is not a
+    triple) is a ``TypeError``; a reference to an unknown state is a ``KeyError``;
+    anything else (a conflict, a duplicate) is a ``ValueError``, as xworkflows raises them.
+
+    .. versionadded:: 0.2
+    """
+
+    builtin: type[Exception]
+
+
+def problem(builtin: type[Exception], message: str) -> Problem:
+    """Return ``message`` as a `Problem` of kind ``builtin`` (TypeError, KeyError, ValueError).
+
+    .. versionadded:: 0.2
+    """
+    found = Problem(message)
+    found.builtin = builtin
+    return found
+
+
+#: The WorkflowDefinitionError class of each set of builtin kinds, built once each.
+_DEFINITION_CLASSES: dict[frozenset[type[Exception]], type[WorkflowDefinitionError]] = {}
+
+
+class WorkflowDefinitionError(WorkflowError, ValueError):
     """A workflow or a host class is ill-defined; raised when the class is created.
 
+    It is a ``ValueError``; when one of its problems is a malformed value it is also a
+    ``TypeError``, and when one names an unknown state also a ``KeyError`` (the builtin
+    exceptions xworkflows raises for them), so ``except TypeError`` written for
+    xworkflows still catches it. ``str()`` is the message, whatever the kinds.
+
     Attributes:
-        problems: every problem found, one sentence each.
+        problems: every problem found, one sentence each (a `Problem`: a ``str`` whose
+            ``builtin`` is ``TypeError``, ``KeyError`` or ``ValueError``).
         owner: the class whose definition is wrong.
+
+    .. versionchanged:: 0.2
+       Also a ``ValueError``, ``TypeError`` or ``KeyError`` by the kind of its problems.
     """
+
+    def __new__(cls, owner: type | str, problems: Sequence[str]) -> WorkflowDefinitionError:
+        """Pick the class that is also every builtin kind among ``problems``."""
+        kinds = frozenset(
+            kind
+            for kind in (getattr(p, "builtin", ValueError) for p in problems)
+            if kind is not ValueError
+        )
+        if cls is WorkflowDefinitionError and kinds:
+            found = _DEFINITION_CLASSES.get(kinds)
+            if found is None:
+                ordered = tuple(k for k in (TypeError, KeyError) if k in kinds)
+                found = _DEFINITION_CLASSES[kinds] = type(
+                    cls.__name__,
+                    (cls, *ordered),
+                    {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+                )
+            cls = found
+        return super().__new__(cls, owner, problems)
 
     def __init__(self, owner: type | str, problems: Sequence[str]) -> None:
         self.owner = owner
-        self.problems = tuple(problems)
+        self.problems = tuple(
+            p if isinstance(p, Problem) else problem(ValueError, p) for p in problems
+        )
         label = owner if isinstance(owner, str) else owner.__qualname__
         count = len(self.problems)
         header = f"{label} is not a valid definition ({count} problem{'s' * (count != 1)}):"
         super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would quote the message.
+        return BaseException.__str__(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WorkflowDefinitionError, (self.owner, self.problems))
 
 
 class InvalidStateError(WorkflowError, ValueError):

@@ -87,7 +87,10 @@ class ImplementationWrapper(Generic[P, R]):
     .. versionadded:: 0.1
     """
 
-    __slots__ = ("binding", "instance", "user")
+    __slots__ = ("_call_event", "binding", "instance", "user")
+
+    #: The event of a call whose wrapper overrides `_pre_transition` or `_post_transition`.
+    _call_event: TransitionEvent | None
 
     def __init__(self, binding: TransitionBinding, instance: Any, user: Any = None) -> None:
         self.binding = binding
@@ -263,13 +266,17 @@ class ImplementationWrapper(Generic[P, R]):
         event = None
         if binding.needs_event:
             event = self._event(source, args, kwargs)
-            for hook, needs in binding.pre[source]:
-                if needs:
-                    done = hook(instance, *args, event=event, **kwargs)
-                else:
-                    done = hook(instance, *args, **kwargs)
-                if done is not None:
-                    self._finish(hook, done)
+            if binding.steps:  # the wrapper overrides _pre_transition/_post_transition
+                self._call_event = event
+                self._pre_transition(*args, **kwargs)
+            else:
+                for hook, needs in binding.pre[source]:
+                    if needs:
+                        done = hook(instance, *args, event=event, **kwargs)
+                    else:
+                        done = hook(instance, *args, **kwargs)
+                    if done is not None:
+                        self._finish(hook, done)
         else:
             for hook in binding.pre_calls[source]:
                 done = hook(instance, *args, **kwargs)
@@ -316,6 +323,8 @@ class ImplementationWrapper(Generic[P, R]):
                         done = hook(instance, result, *args, **kwargs)
                         if done is not None:
                             self._finish(hook, done)
+                elif binding.steps:
+                    self._post_transition(result, *args, **kwargs)
                 else:
                     event.result = result
                     event.target = binding.descriptor.workflow.states[target]
@@ -330,6 +339,60 @@ class ImplementationWrapper(Generic[P, R]):
                 self.applied_then_failed(exc, source, target)
                 raise
         return result  # type: ignore[no-any-return]
+
+    # -- xworkflows' extension points ----------------------------------------------------
+
+    def _pre_transition(self, *args: Any, **kwargs: Any) -> None:
+        """Run the before and leave hooks, once the checks passed (xworkflows' extension point).
+
+        A subclass may override it (and `_post_transition`), calling ``super()`` where the
+        hooks should run, as xworkflows' wrappers do; statecore then calls the overrides
+        around the implementation. Without an override nothing calls these methods: the
+        hooks run inline.
+
+        Args:
+            *args: the call's positional arguments.
+            **kwargs: the call's keyword arguments.
+
+        .. versionadded:: 0.2
+        """
+        binding = self.binding
+        instance = self.instance
+        event = getattr(self, "_call_event", None)
+        for hook, needs in binding.pre[binding.descriptor.raw(instance)]:
+            if needs:
+                done = hook(instance, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, *args, **kwargs)
+            if done is not None:
+                self._finish(hook, done)
+
+    def _post_transition(self, result: Any, *args: Any, **kwargs: Any) -> None:
+        """Run the enter and after hooks, once the state is set (xworkflows' extension point).
+
+        See `_pre_transition`.
+
+        Args:
+            result: what the implementation returned.
+            *args: the call's positional arguments.
+            **kwargs: the call's keyword arguments.
+
+        .. versionadded:: 0.2
+        """
+        binding = self.binding
+        instance = self.instance
+        target = binding.descriptor.raw(instance)
+        event = getattr(self, "_call_event", None)
+        if event is not None:
+            event.result = result
+            event.target = binding.descriptor.workflow.states[target]
+        for hook, needs in binding.post[target]:
+            if needs:
+                done = hook(instance, result, *args, event=event, **kwargs)
+            else:
+                done = hook(instance, result, *args, **kwargs)
+            if done is not None:
+                self._finish(hook, done)
 
     # -- async callables on the sync path ---------------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import (
 import attrs
 
 from .awaitables import is_async_callable, is_awaitable, refusal, settle
-from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
+from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError, problem
 from .implementation import ImplementationWrapper
 from .states import (
     State,
@@ -432,8 +432,11 @@ def _parse_states(spec: object, problems: list[str]) -> list[State]:
         return [State.from_member(member) for member in spec]
     if isinstance(spec, (str, bytes)) or not isinstance(spec, Iterable):
         problems.append(
-            f"states must be a sequence of (name, title) pairs, names or State objects, "
-            f"or an Enum class; got {spec!r}"
+            problem(
+                TypeError,
+                f"states must be a sequence of (name, title) pairs, names or State objects, "
+                f"or an Enum class; got {spec!r}",
+            )
         )
         return []
     parsed = []
@@ -447,7 +450,11 @@ def _parse_states(spec: object, problems: list[str]) -> list[State]:
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             parsed.append(State(item[0], str(item[1])))
         else:
-            problems.append(f"state {item!r} is neither a name, a (name, title) pair nor a State")
+            problems.append(
+                problem(
+                    TypeError, f"state {item!r} is neither a name, a (name, title) pair nor a State"
+                )
+            )
     return parsed
 
 
@@ -469,7 +476,9 @@ def _compile(cls: type[Workflow]) -> None:
         seen: set[str] = set()
         for state in _parse_states(own["states"], problems):
             if not is_valid_name(state.name):
-                problems.append(name_problem("state", state.name))
+                given: object = state.name  # from an untyped definition: anything
+                kind = ValueError if isinstance(given, str) else TypeError
+                problems.append(problem(kind, name_problem("state", state.name)))
                 continue
             if state.name in seen:
                 problems.append(f"state {state.name!r} is defined twice")
@@ -525,7 +534,7 @@ def _compile(cls: type[Workflow]) -> None:
             try:
                 transition = Transition.coerce(item)
             except (TypeError, ValueError) as exc:
-                problems.append(f"transition {exc}")
+                problems.append(problem(type(exc), f"transition {exc}"))
                 continue
             if not is_valid_name(transition.name):
                 problems.append(name_problem("transition", transition.name))
@@ -583,8 +592,11 @@ def _compile(cls: type[Workflow]) -> None:
         problems.append("initial_state is not set; name the state new objects start in")
     elif not _is_state(initial, states):
         problems.append(
-            f"initial_state {initial!r} is not a state{did_you_mean(initial, states)}; "
-            f"states: {', '.join(states) or 'none'}"
+            problem(
+                KeyError,
+                f"initial_state {initial!r} is not a state{did_you_mean(initial, states)}; "
+                f"states: {', '.join(states) or 'none'}",
+            )
         )
 
     name_clash = set(states) & set(resolved)
@@ -762,7 +774,7 @@ def _resolve(transition: Transition, states: dict[str, State], problems: list[st
     for target in transition.targets:
         if not _is_state(target, states):
             known = False
-            problems.append(f"{label} targets {_unknown(target, states)}")
+            problems.append(problem(KeyError, f"{label} targets {_unknown(target, states)}"))
     on_error = transition.on_error
     if on_error is not None and not _is_state(on_error, states):
         problems.append(
@@ -781,7 +793,7 @@ def _resolve(transition: Transition, states: dict[str, State], problems: list[st
             sources.append(source)
         else:
             known = False
-            problems.append(f"{label} starts from {_unknown(source, states)}")
+            problems.append(problem(KeyError, f"{label} starts from {_unknown(source, states)}"))
     if not transition.source:
         problems.append(f"{label} has no source state")
     if not known:
