@@ -201,6 +201,7 @@ CORE_TESTS = [
     "--ignore=docs/typing.md",
     "--ignore=docs/migrating-from-xworkflows.md",
     "--ignore=docs/rest.md",
+    "--ignore=docs/migrating-from-django-fsm.md",
     "README.md",
 ]
 
