@@ -151,7 +151,7 @@ class Workflow(statecore.Workflow[StateNameT]):
         if model is None:
             return
         model.log_transition(
-            transition.name, from_state.name, self._current(instance), instance, **kwargs
+            transition.name, from_state.name, self._current(instance), self._logged(instance), **kwargs
         )
 
     def log_created(self, instance: Any, field: str, *, state: str | None = None) -> None:
@@ -207,3 +207,13 @@ class Workflow(statecore.Workflow[StateNameT]):
                 return str(getattr(instance, name).name)
         msg = f"{type(self).__qualname__} is not a workflow of {type(instance).__qualname__}"
         raise LookupError(msg)
+
+    def _logged(self, instance: Any) -> Any:
+        """The object a log row refers to: the model object a flow wraps, or ``instance``."""
+        if not getattr(type(instance), "statecore_flow", False):
+            return instance
+        for name, workflow in type(instance)._workflows.items():
+            if workflow is self:
+                stored_object = getattr(getattr(type(instance), name), "stored_object", None)
+                return instance if stored_object is None else stored_object(instance)
+        return instance

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "statecore_django.log",
     "tests.django.testapp",
     "tests.django.checksapp",
+    "tests.django.flowapp",
 ]
 
 MIDDLEWARE = [
