@@ -18,6 +18,7 @@ a method::
 
 from contextlib import suppress as _suppress
 
+from .advance import aadvance, advance, candidates
 from .availability import Availability, Reason
 from .binding import (
     StateDescriptor,
@@ -28,20 +29,32 @@ from .binding import (
     get_transition,
     transition,
 )
+from .data import (
+    SCHEMA_VERSION,
+    workflow_from_dict,
+    workflow_from_json,
+    workflow_to_dict,
+    workflow_to_json,
+)
 from .errors import (
     AbortTransition,
     AwaitRequired,
     ConcurrentTransition,
+    ExpressionError,
     ForbiddenTransition,
     InvalidStateError,
     InvalidTargetError,
     InvalidTransitionError,
+    NoTransitionAvailable,
+    OperationNotSupported,
     ProtectedStateError,
     TransitionPermissionDenied,
     UnknownTransitionError,
     WorkflowDefinitionError,
     WorkflowError,
 )
+from .expressions import Expression, current_context, expression_context
+from .holding import acancel, ahold, aresume, cancel, held_from, hold, resume
 from .hooks import (
     Hook,
     HookKind,
@@ -52,7 +65,7 @@ from .hooks import (
     transition_check,
 )
 from .implementation import ImplementationWrapper, TransitionEvent
-from .states import State, StateList, StateWrapper
+from .states import State, StateKind, StateList, StateWrapper
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 from .workflow import Workflow
 
@@ -61,10 +74,13 @@ __version__ = "0.1.0"
 __all__ = [
     "ANY",
     "ANY_BUT_TARGET",
+    "SCHEMA_VERSION",
     "AbortTransition",
     "Availability",
     "AwaitRequired",
     "ConcurrentTransition",
+    "Expression",
+    "ExpressionError",
     "ForbiddenTransition",
     "Hook",
     "HookKind",
@@ -72,10 +88,13 @@ __all__ = [
     "InvalidStateError",
     "InvalidTargetError",
     "InvalidTransitionError",
+    "NoTransitionAvailable",
+    "OperationNotSupported",
     "ProtectedStateError",
     "Reason",
     "State",
     "StateDescriptor",
+    "StateKind",
     "StateList",
     "StateWrapper",
     "Transition",
@@ -88,15 +107,31 @@ __all__ = [
     "WorkflowDefinitionError",
     "WorkflowEnabled",
     "WorkflowError",
+    "aadvance",
     "aavailable_transitions",
+    "acancel",
+    "advance",
     "after_transition",
+    "ahold",
+    "aresume",
     "available_transitions",
     "before_transition",
+    "cancel",
+    "candidates",
+    "current_context",
+    "expression_context",
     "get_transition",
+    "held_from",
+    "hold",
     "on_enter_state",
     "on_leave_state",
+    "resume",
     "transition",
     "transition_check",
+    "workflow_from_dict",
+    "workflow_from_json",
+    "workflow_to_dict",
+    "workflow_to_json",
 ]
 
 for _name in __all__:

@@ -401,7 +401,9 @@ def bind(
             if type(definition) is not tuple and definition.conditions:
                 plan.conditions[name] = _resolve_conditions(cls, definition, problems)
             declared = implementations.get((field, name)) if implementations else None
-            function = declared.function if declared is not None else None
+            function = (
+                declared.function if declared is not None else workflow_cls._generated.get(name)
+            )
             method: TransitionMethod[Any, Any] = TransitionMethod(function, name, field, None, plan)
             by_name[name] = method
             attributes_: tuple[str, ...] | set[str] = (name,)
@@ -583,7 +585,11 @@ def _resolve_conditions(cls: type, transition_: Transition, problems: list[str])
                 continue
             conditions.append(("condition", condition, method))
         else:
-            label = getattr(condition, "__qualname__", None) or repr(condition)
+            label = (
+                getattr(condition, "condition_label", None)  # an Expression: its text
+                or getattr(condition, "__qualname__", None)
+                or repr(condition)
+            )
             conditions.append(("condition", label, condition))
     return conditions
 

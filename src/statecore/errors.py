@@ -9,12 +9,15 @@ HTTP status or a UI message without parsing text::
     ├── UnknownTransitionError         no transition has that name (AttributeError too)
     ├── ProtectedStateError            direct assignment to a protected state (AttributeError too)
     ├── AwaitRequired                  the sync form of an async transition or guard (TypeError too)
+    ├── ExpressionError                an expression condition failed (ValueError too)
+    ├── OperationNotSupported          hold/resume/cancel without that state kind (TypeError too)
     ├── AbortTransition                a transition did not run; the state is unchanged
     │   ├── InvalidTransitionError     not available from the current state
     │   ├── ForbiddenTransition        a condition or a transition_check hook said no
     │   │   └── TransitionPermissionDenied   the user lacks the transition's permission
     │   ├── ConcurrentTransition       the state changed while the transition was running
-    │   └── InvalidTargetError         a multi-target transition chose an undeclared target
+    │   ├── InvalidTargetError         a multi-target transition chose an undeclared target
+    │   └── NoTransitionAvailable      advance() found no transition that can run (.candidates)
     └── (hook and implementation exceptions propagate unchanged)
 
 `AbortTransition` may also be raised by a check, before or leave hook or by the
@@ -32,10 +35,13 @@ __all__ = [
     "AbortTransition",
     "AwaitRequired",
     "ConcurrentTransition",
+    "ExpressionError",
     "ForbiddenTransition",
     "InvalidStateError",
     "InvalidTargetError",
     "InvalidTransitionError",
+    "NoTransitionAvailable",
+    "OperationNotSupported",
     "ProtectedStateError",
     "TransitionPermissionDenied",
     "UnknownTransitionError",
@@ -318,3 +324,67 @@ class InvalidTargetError(AbortTransition):
         self.target = target
         self.targets = tuple(targets)
         super().__init__(message, transition=transition, state=state, instance=instance)
+
+
+class NoTransitionAvailable(AbortTransition):
+    """`statecore.advance` found no transition that can run from the current state.
+
+    Attributes:
+        candidates: one `statecore.Availability` per transition leaving the state, in
+            the order they were tried, each with every reason it could not run (empty
+            when no transition leaves the state).
+        context: the context data the conditions were evaluated with.
+
+    .. versionadded:: 0.2
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str,
+        instance: object,
+        candidates: Sequence[Any],
+        context: Any,
+    ) -> None:
+        self.candidates = tuple(candidates)
+        self.context = context
+        super().__init__(message, transition=None, state=state, instance=instance)
+
+
+class ExpressionError(WorkflowError, ValueError):
+    """An expression condition could not be evaluated, or gave something else than a bool.
+
+    Never taken for a "yes": the transition does not run. A syntax error is found when
+    the workflow is defined and reported as a `WorkflowDefinitionError` instead.
+
+    Attributes:
+        expression: the expression's text.
+        reason: what went wrong, in one sentence.
+
+    .. versionadded:: 0.2
+    """
+
+    def __init__(self, message: str, *, expression: str, reason: str) -> None:
+        self.expression = expression
+        self.reason = reason
+        super().__init__(message)
+
+
+class OperationNotSupported(WorkflowError, TypeError):
+    """A workflow-level operation needs a state kind the workflow does not have.
+
+    `statecore.hold` and `statecore.resume` need a state of kind ``on_hold``;
+    `statecore.cancel` needs one of kind ``cancellation``.
+
+    Attributes:
+        operation: ``"hold"``, ``"resume"`` or ``"cancel"``.
+        workflow: the workflow class.
+
+    .. versionadded:: 0.2
+    """
+
+    def __init__(self, message: str, *, operation: str, workflow: type) -> None:
+        self.operation = operation
+        self.workflow = workflow
+        super().__init__(message)

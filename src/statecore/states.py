@@ -23,7 +23,39 @@ else:
 
     StateNameT = TypeVar("StateNameT", bound=str, covariant=True)
 
-__all__ = ["State", "StateList", "StateWrapper"]
+__all__ = ["State", "StateKind", "StateList", "StateWrapper"]
+
+
+class StateKind(str, enum.Enum):
+    """What a state is for, beyond its name: the kinds a workflow defined as data gives.
+
+    ``final`` and ``cancellation`` states end the workflow (`State.final` is true for
+    them); a workflow with an ``on_hold`` state gets the ``hold`` and ``resume``
+    transitions, one with a ``cancellation`` state gets ``cancel`` (see
+    `statecore.hold`). ``initial`` marks the state new objects start in, in data.
+
+    .. versionadded:: 0.2
+    """
+
+    NORMAL = "normal"
+    INITIAL = "initial"
+    FINAL = "final"
+    CANCELLATION = "cancellation"
+    ON_HOLD = "on_hold"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _kind(value: object) -> StateKind:
+    if isinstance(value, StateKind):
+        return value
+    try:
+        return StateKind(value)
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in StateKind)
+        msg = f"{value!r} is not a state kind; kinds: {kinds}"
+        raise ValueError(msg) from None
 
 
 @attrs.frozen(repr=False)
@@ -34,8 +66,13 @@ class State:
         name: a Python identifier, unique in the workflow; what is stored.
         title: a human-readable title; defaults to the name, capitalised.
         value: an optional value to store instead of the name (e.g. an integer).
-        final: whether the state is meant to end the workflow (for ``statecore check``).
+        final: whether the state is meant to end the workflow (for ``statecore check``);
+            always true for the ``final`` and ``cancellation`` kinds.
         member: the enum member the state came from, if any.
+        kind: what the state is for, a `StateKind` (or its value, e.g. ``"on_hold"``).
+
+    .. versionchanged:: 0.2
+        ``kind``.
 
     .. versionadded:: 0.1
     """
@@ -49,6 +86,11 @@ class State:
     value: Any = attrs.field(default=None, kw_only=True)
     final: bool = attrs.field(default=False, kw_only=True)
     member: Any = attrs.field(default=None, kw_only=True, eq=False, hash=False)
+    kind: StateKind = attrs.field(default=StateKind.NORMAL, kw_only=True, converter=_kind)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.final and self.kind in (StateKind.FINAL, StateKind.CANCELLATION):
+            object.__setattr__(self, "final", True)
 
     def __repr__(self) -> str:
         return f"State({self.name!r})"

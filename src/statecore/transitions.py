@@ -73,8 +73,16 @@ class Transition:
         custom: free metadata for your own code (admin, UI, API).
         label: a human-readable name, e.g. for buttons; defaults to the name, capitalised.
         description: a longer human-readable text.
+        priority: among the transitions leaving one state, which `statecore.advance`
+            tries first (higher first; equal priorities in definition order).
+
+    A condition given as a string that is not a Python identifier is an expression
+    (``"obj.amount <= 100"``), compiled when the workflow is created; see
+    `statecore.Expression`.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+        ``priority``, and expression conditions.
     """
 
     name: str
@@ -97,6 +105,7 @@ class Transition:
         eq=False,
     )
     description: str = attrs.field(default="", kw_only=True, eq=False)
+    priority: int = attrs.field(default=0, kw_only=True, eq=False)
 
     @property
     def target(self) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from typing import (
+    IO,
     TYPE_CHECKING,
     Any,
     ClassVar,
@@ -21,7 +23,15 @@ import attrs
 from .awaitables import is_async_callable, is_awaitable, refusal, settle
 from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError
 from .implementation import ImplementationWrapper
-from .states import State, StateList, StateNameT, StateWrapper, is_valid_name, name_problem
+from .states import (
+    State,
+    StateKind,
+    StateList,
+    StateNameT,
+    StateWrapper,
+    is_valid_name,
+    name_problem,
+)
 from .transitions import ANY, ANY_BUT_TARGET, Transition, TransitionList
 
 if TYPE_CHECKING:
@@ -90,6 +100,8 @@ class Workflow(Generic[StateNameT]):
     wrapper_class: ClassVar[type[StateWrapper]] = StateWrapper
 
     _wrappers: ClassVar[dict[str, StateWrapper]] = {}
+    #: Implementations of the transitions the workflow generated (hold, resume, cancel).
+    _generated: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *, protected: bool = False) -> None:
         self.protected = protected
@@ -328,6 +340,42 @@ class Workflow(Generic[StateNameT]):
             wrapper = cls.wrapper_class(State(str(name)), cls, known=False)
         return wrapper
 
+    # -- data -------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> type[Self]:
+        """Build a workflow class from data, as a subclass of this class.
+
+        See `statecore.workflow_from_dict` (this is it with ``base=cls``).
+
+        .. versionadded:: 0.2
+        """
+        from .data import workflow_from_dict
+
+        return workflow_from_dict(data, base=cls)
+
+    @classmethod
+    def from_json(cls, source: str | os.PathLike[str] | IO[str]) -> type[Self]:
+        """Build a workflow class from a JSON file, as a subclass of this class.
+
+        See `statecore.workflow_from_json` (this is it with ``base=cls``).
+
+        .. versionadded:: 0.2
+        """
+        from .data import workflow_from_json
+
+        return workflow_from_json(source, base=cls)
+
+    @classmethod
+    def to_dict(cls) -> dict[str, Any]:
+        """Return the workflow as data; see `statecore.workflow_to_dict`.
+
+        .. versionadded:: 0.2
+        """
+        from .data import workflow_to_dict
+
+        return workflow_to_dict(cls)
+
     # -- graphs -----------------------------------------------------------------------
 
     @classmethod
@@ -482,6 +530,11 @@ def _compile(cls: type[Workflow]) -> None:
             if not is_valid_name(transition.name):
                 problems.append(name_problem("transition", transition.name))
                 continue
+            if any(type(c) is str and not c.isidentifier() for c in transition.conditions):
+                from .expressions import compile_conditions
+
+                where = f"transition {transition.name!r} condition {{position}}"
+                transition = compile_conditions(transition, problems, where)
             if _reserved(transition.name):
                 problems.append(
                     f"transition name {transition.name!r} is reserved: transitions become "
@@ -496,6 +549,18 @@ def _compile(cls: type[Workflow]) -> None:
                 continue
             seen.add(transition.name)
             transitions[transition.name] = transition
+    generated: dict[str, Any] = {}
+    if any(state.kind in _OPERATION_KINDS for state in states.values()) or (
+        parent is not None and parent._generated
+    ):
+        from .holding import add_operations
+
+        inherited = (
+            {name: parent.transitions._transitions[name] for name in parent._generated}
+            if parent is not None
+            else {}
+        )
+        generated = add_operations(states, transitions, inherited, problems)
     # Tuples were checked above (or by the parent, whose states this class keeps).
     resolved = {
         name: _resolve(spec, states, problems) if isinstance(spec, Transition) else spec
@@ -506,6 +571,10 @@ def _compile(cls: type[Workflow]) -> None:
     initial = own.get("initial_state", None)
     if initial is None and parent is not None:
         initial = parent.initial_state.name
+    if initial is None:
+        marked = [name for name, state in states.items() if state.kind is StateKind.INITIAL]
+        if len(marked) == 1:
+            initial = marked[0]
     if isinstance(initial, State):
         initial = initial.name
     elif isinstance(initial, enum.Enum):
@@ -532,6 +601,11 @@ def _compile(cls: type[Workflow]) -> None:
     cls.transitions = TransitionList(resolved)
     cls.initial_state = states[initial]
     cls._wrappers = {name: cls.wrapper_class(state, cls) for name, state in states.items()}
+    cls._generated = generated
+
+
+#: State kinds that give a workflow generated transitions (see `statecore.hold`).
+_OPERATION_KINDS = (StateKind.ON_HOLD, StateKind.CANCELLATION)
 
 
 #: Names statecore keeps on host classes; a transition of that name would replace them.
@@ -565,6 +639,9 @@ def _option_problems(transition: Transition) -> list[str]:
             f"{label} has choose_target={chooser!r}, which is not callable; give a function "
             f"(instance, *args, **kwargs) returning one of its targets"
         )
+    priority: object = transition.priority
+    if type(priority) is not int:
+        problems.append(f"{label} has priority={priority!r}; give an integer (higher first)")
     if permission is not None and not (callable(permission) or isinstance(permission, str)):
         problems.append(
             f"{label} has permission={permission!r}; give a permission name or a function "
