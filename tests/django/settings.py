@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "statecore_django",
     "statecore_django.log",
+    "statecore_django.definitions",
     "tests.django.testapp",
     "tests.django.checksapp",
     "tests.django.flowapp",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 from django.utils import timezone
@@ -24,10 +24,8 @@ import statecore
 from statecore_django.flows import Flow, FlowState
 from statecore_django.workflow import Workflow
 
+from .data import statuses_of
 from .models import DefinitionVersion, WorkflowInstance
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "CompiledDefinition",
@@ -133,8 +131,9 @@ def compile_data(data: Mapping[str, Any]) -> CompiledDefinition:
     workflow = workflow_class(data)
     statuses: dict[str, dict[str, str]] = {}
     defaults: dict[str, str] = {}
+    by_step = statuses_of(data)
     for state in data["states"]:
-        listed = (state.get("custom") or {}).get("statuses") or []
+        listed = by_step.get(state["name"], [])
         statuses[state["name"]] = {status["name"]: status["kind"] for status in listed}
         defaults[state["name"]] = next(
             (status["name"] for status in listed if status["kind"] == "default"), ""

@@ -3,7 +3,8 @@
 `definition_data` reads a `WorkflowDefinition`'s rows; `build` turns plain rows (the
 admin's form data too) into the schema; `problems` lists everything wrong with it, each
 problem starting with its place (``transitions[3].target: ...``), at once. Statuses
-travel in each state's ``custom`` data: ``{"statuses": [{"name", "title", "kind"}]}``.
+travel in the workflow's ``custom`` data, by step:
+``{"statuses": {"<step>": [{"name", "title", "kind"}, ...]}}``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import statecore
+from statecore.workflow import did_you_mean
 
 if TYPE_CHECKING:
     from .models import WorkflowDefinition
 
-__all__ = ["STATUS_KINDS", "build", "definition_data", "problems"]
+__all__ = ["STATUS_KINDS", "build", "definition_data", "problems", "statuses_of"]
 
 #: The kinds a status may have.
 STATUS_KINDS = ("normal", "default", "completion")
@@ -61,7 +63,6 @@ def build(
             "title": step.get("title") or step["name"],
             "kind": step.get("kind") or "normal",
         }
-        state["custom"] = {"statuses": by_step.get(str(step["name"]), [])}
         states.append(state)
     rows = []
     for transition in transitions:
@@ -83,8 +84,17 @@ def build(
         "description": description,
         "states": states,
         "transitions": rows,
-        "custom": {},
+        "custom": {"statuses": {state["name"]: by_step.get(str(state["name"]), []) for state in states}},
     }
+
+
+def statuses_of(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Return the statuses of each step of definition data (step name -> status rows)."""
+    custom = data.get("custom") or {}
+    statuses = custom.get("statuses") if isinstance(custom, Mapping) else None
+    if not isinstance(statuses, Mapping):
+        return {}
+    return {str(step): list(rows or ()) for step, rows in statuses.items()}
 
 
 def definition_data(definition: WorkflowDefinition) -> dict[str, Any]:
@@ -131,10 +141,16 @@ def problems(data: Mapping[str, Any]) -> list[str]:
 
 def _status_problems(data: Mapping[str, Any]) -> list[str]:
     found = []
-    for index, state in enumerate(data.get("states") or ()):
-        custom = state.get("custom") or {}
-        statuses = custom.get("statuses") or []
-        where = f"states[{index}] (step {state.get('name')!r})"
+    by_step = statuses_of(data)
+    steps = [state.get("name") for state in data.get("states") or () if isinstance(state, Mapping)]
+    for step in by_step:
+        if step not in steps:
+            found.append(
+                f"custom.statuses.{step}: statuses of an unknown step{did_you_mean(step, steps)}"
+            )
+    for step in steps:
+        statuses = by_step.get(str(step), [])
+        where = f"custom.statuses.{step}"
         names = [status.get("name") for status in statuses]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 import statecore
 
-from .data import definition_data, problems
+from .data import definition_data, problems, statuses_of
 from .models import DefinitionVersion, Status, Step, Transition, WorkflowDefinition
 from .versions import publish
 
@@ -64,6 +64,7 @@ def import_definition(data: Mapping[str, Any] | str) -> DefinitionVersion:
         definition.statuses.all().delete()
         definition.steps.all().delete()
         steps: dict[str, Step] = {}
+        by_step = statuses_of(data)
         for position, state in enumerate(data["states"]):
             steps[state["name"]] = Step.objects.create(
                 definition=definition,
@@ -72,7 +73,7 @@ def import_definition(data: Mapping[str, Any] | str) -> DefinitionVersion:
                 kind=state.get("kind") or "normal",
                 position=position,
             )
-            statuses = (state.get("custom") or {}).get("statuses") or []
+            statuses = by_step.get(state["name"], [])
             Status.objects.bulk_create(
                 Status(
                     definition=definition,

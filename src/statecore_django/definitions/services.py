@@ -137,8 +137,10 @@ def update_status(
 
     With a completion status at a step that transitions leave, the highest-priority
     transition whose condition holds for ``context`` runs (the instance then has the
-    new step's default status). At a final step, or with another status, only the status
-    changes. Either way: one transaction, at most the instance's UPDATE and the log row.
+    new step's default status; entering a final step stamps ``completed_at``). With
+    another status, or at a step no transition leaves, only the status changes (the
+    statuses of a final step still record what happens there). Either way: one
+    transaction, at most the instance's UPDATE and the log row.
 
     Args:
         instance: the instance (its step and status as loaded are the UPDATE's condition).
@@ -148,7 +150,6 @@ def update_status(
 
     Raises:
         UnknownStatus: the current step has no such status.
-        InstanceEnded: the instance is completed or cancelled (and the status is not its own).
         NoTransitionAvailable: a completion status, and no condition holds (nothing written).
         ConcurrentTransition: another process changed the instance meanwhile.
 
@@ -164,13 +165,11 @@ def update_status(
             f"its statuses: {', '.join(kinds) or 'none'}"
         )
         raise UnknownStatus(msg, status=status, step=step, instance=instance)
-    if step in definition.final and instance.completed_at is not None and status != instance.status:
-        raise _ended(instance)
     leaving = definition.workflow.transitions.available_from(step)
     if kinds[status] == "completion" and leaving:
         statecore.advance(runner, dict(context or {}), user=user)
         return instance
-    _set_status(instance, status, completed=kinds[status] == "completion")
+    _set_status(instance, status)
     return instance
 
 
@@ -183,12 +182,13 @@ def advance(
         The transition that ran.
 
     Raises:
+        InstanceEnded: the instance is at a final step.
         NoTransitionAvailable: none holds; its message names each candidate and why.
         ConcurrentTransition: another process changed the instance meanwhile.
 
     .. versionadded:: 0.2
     """
-    if instance.completed_at is not None:
+    if instance.step in flow(instance).compiled.final:
         raise _ended(instance)
     return statecore.advance(flow(instance), dict(context or {}), user=user)  # type: ignore[no-any-return]
 
@@ -220,11 +220,9 @@ def cancel(instance: WorkflowInstance, *, user: Any = None) -> WorkflowInstance:
     return instance
 
 
-def _set_status(instance: WorkflowInstance, status: str, *, completed: bool) -> None:
-    """One conditional UPDATE of the status (and completion time, at a final step)."""
+def _set_status(instance: WorkflowInstance, status: str) -> None:
+    """One UPDATE of the status, conditional on the step and status as loaded."""
     values: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
-    if completed and instance.step in flow(instance).compiled.final and not instance.completed_at:
-        values["completed_at"] = values["updated_at"]
     updated = WorkflowInstance.objects.filter(
         pk=instance.pk, step=instance.step, status=instance.status
     ).update(**values)
@@ -250,8 +248,8 @@ def _set_status(instance: WorkflowInstance, status: str, *, completed: bool) -> 
 
 def _ended(instance: WorkflowInstance) -> InstanceEnded:
     msg = (
-        f"workflow instance #{instance.pk} ended at step {instance.step!r} (completed "
-        f"{instance.completed_at:%Y-%m-%d %H:%M}); start a new one to run the workflow again"
+        f"workflow instance #{instance.pk} ended at step {instance.step!r}, a final step; "
+        f"start a new one to run the workflow again"
     )
     return InstanceEnded(msg, instance=instance)
 
