@@ -80,3 +80,26 @@ def run(
     errors = [r["error"] for r in reports if isinstance(r, dict) and "error" in r]
     assert not errors, "a worker failed:\n" + "\n".join(errors)
     return reports
+
+
+class Worker:
+    """One process running ``function(*args)``, for tests that act while it runs."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self.results = CONTEXT.Queue()
+        self.process = CONTEXT.Process(
+            target=_entry, args=(function, self.results, args), daemon=True
+        )
+        self.process.start()
+
+    def result(self, timeout: float = 120) -> Any:
+        """Wait for the process's result; raise with its traceback if it failed."""
+        try:
+            report = self.results.get(timeout=timeout)
+        finally:
+            self.process.join(timeout=30)
+            if self.process.is_alive():
+                self.process.kill()
+        if isinstance(report, dict) and "error" in report:
+            raise AssertionError("the worker failed:\n" + report["error"])
+        return report

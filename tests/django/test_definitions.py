@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.django.definitions_data import claim_processing
 from tests.django.flowapp.models import Claim, CodeClaim, UUIDClaim
+from tests.django.test_transitions import statements, warm_content_types
 
 import statecore
 from statecore_django.definitions import services
@@ -195,3 +198,39 @@ def test_running_instance_keeps_its_version_after_a_new_one_is_published() -> No
     assert old.step == "review"
     with pytest.raises(statecore.NoTransitionAvailable):
         services.update_status(new, "submitted", {"claim": {"amount": 0, "is_high_risk": False}})
+
+
+@pytest.mark.usefixtures("published")
+def test_update_with_context_data_is_one_update_and_the_log_insert() -> None:
+    """With the version compiled, a completion status costs the instance UPDATE and the log INSERT."""
+    instance = services.start("claim_processing", Claim.objects.create(amount=20000))
+    warm_content_types(WorkflowInstance)
+    with CaptureQueriesContext(connection) as context:
+        services.update_status(instance, "submitted", {"claim": {"amount": 20000, "is_high_risk": False}})
+    sql = statements(context)
+    assert len(sql) == 2, sql
+    assert sql[0].startswith("UPDATE") and "statecore_definitions_workflowinstance" in sql[0]
+    assert sql[1].startswith("INSERT") and "statecore_log" in sql[1]
+
+
+@pytest.mark.usefixtures("published")
+def test_a_compiled_definition_costs_no_query() -> None:
+    """The compiled flow of an instance's version comes from the process cache."""
+    instance = services.start("claim_processing", Claim.objects.create())
+    with CaptureQueriesContext(connection) as context:
+        runner = services.flow(instance)
+        again = services.flow(WorkflowInstance(pk=instance.pk, version_id=instance.version_id))
+    assert context.captured_queries == []
+    assert type(runner) is type(again)
+
+
+@pytest.mark.usefixtures("published")
+def test_a_version_not_compiled_yet_is_loaded_once() -> None:
+    """After forgetting the cache, the first use loads the version (one query), the next none."""
+    instance = services.start("claim_processing", Claim.objects.create())
+    forget()
+    with CaptureQueriesContext(connection) as first:
+        services.flow(instance)
+    with CaptureQueriesContext(connection) as second:
+        services.flow(instance)
+    assert (len(first.captured_queries), len(second.captured_queries)) == (1, 0)
