@@ -52,7 +52,7 @@ def import_definition(data: Mapping[str, Any] | str) -> DefinitionVersion:
     if not isinstance(data, Mapping):
         raise statecore.WorkflowDefinitionError("<json>", ["the data must be a JSON object"])
     name = str(data.get("name") or "")
-    found = _shape_problems(data) or problems(data)
+    found = _shape_problems(data) + problems(data)
     if found:
         raise statecore.WorkflowDefinitionError(name or "<json>", found)
     with transaction.atomic():
@@ -112,21 +112,14 @@ def _condition(conditions: Any) -> str:
 
 
 def _shape_problems(data: Mapping[str, Any]) -> list[str]:
-    """What the schema allows but a stored definition cannot hold."""
+    """What the schema allows but a stored definition cannot hold: several or any steps."""
     found = []
-    states = data.get("states")
-    if not isinstance(states, list) or not states:
-        return ["states: a definition needs a list of steps"]
-    names = {state.get("name") for state in states if isinstance(state, Mapping)}
     for index, row in enumerate(data.get("transitions") or ()):
         for end in ("source", "target"):
             value = row.get(end) if isinstance(row, Mapping) else None
-            single = value if isinstance(value, str) else None
-            if isinstance(value, list) and len(value) == 1:
-                single = value[0]
-            if single not in names:
+            if value in ("*", "+") or (isinstance(value, list) and len(value) != 1):
                 found.append(
                     f"transitions[{index}].{end}: {value!r}; a stored transition goes from one "
-                    f"step to one step: give a step name"
+                    f"step to one step: give one step name (one transition per source step)"
                 )
     return found
