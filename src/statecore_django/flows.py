@@ -226,13 +226,13 @@ def _problems(cls: type, descriptor: FlowStateDescriptor) -> list[str]:
             f"{where}: {workflow_cls.__qualname__} is a statecore.Workflow; a flow's transitions "
             f"run in a database transaction, so subclass statecore_django.Workflow instead"
         )
-    elif workflow_cls.log_creation:
+    elif getattr(workflow_cls, "log_creation", False):
         problems.append(
             f"{where}: {workflow_cls.__qualname__}.log_creation is True, but a flow creates no "
             f"objects; log creations on the model ({descriptor.model!r} with a StateField) "
             f"or set log_creation = False"
         )
-    model = descriptor.model
+    model: Any = descriptor.model
     if not (isinstance(model, type) and issubclass(model, models.Model)):
         problems.append(
             f"{where}: model={model!r} is not a Django model class; pass the model class "
@@ -263,7 +263,9 @@ def _problems(cls: type, descriptor: FlowStateDescriptor) -> list[str]:
 _DATA_ATTRIBUTES = (property,)
 
 
-def _field_problems(where: str, descriptor: FlowStateDescriptor, model: type[models.Model]) -> list[str]:
+def _field_problems(
+    where: str, descriptor: FlowStateDescriptor, model: type[models.Model]
+) -> list[str]:
     name = descriptor.declaration.field or descriptor.name
     try:
         field = model._meta.get_field(name)
@@ -275,9 +277,12 @@ def _field_problems(where: str, descriptor: FlowStateDescriptor, model: type[mod
         ]
     workflow_cls = type(descriptor.workflow)
     if isinstance(field, StateFieldMixin):
-        if field.workflow_class is not None and not issubclass(
-            workflow_cls, field.workflow_class
-        ) and not issubclass(field.workflow_class, workflow_cls):
+        bound: Any = field.workflow_class  # None on a migration's detached field
+        if (
+            bound is not None
+            and not issubclass(workflow_cls, field.workflow_class)
+            and not issubclass(field.workflow_class, workflow_cls)
+        ):
             return [
                 f"{where}: {model.__name__}.{name} is a state field of "
                 f"{field.workflow_class.__qualname__}, not of {workflow_cls.__qualname__}; "
@@ -302,4 +307,3 @@ def _field_problems(where: str, descriptor: FlowStateDescriptor, model: type[mod
         ]
     descriptor.field = field
     return []
-

@@ -151,7 +151,11 @@ class Workflow(statecore.Workflow[StateNameT]):
         if model is None:
             return
         model.log_transition(
-            transition.name, from_state.name, self._current(instance), self._logged(instance), **kwargs
+            transition.name,
+            from_state.name,
+            self._current(instance),
+            self._logged(instance),
+            **kwargs,
         )
 
     def log_created(self, instance: Any, field: str, *, state: str | None = None) -> None:

@@ -528,10 +528,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
 
     def _failed_after_commit(self, call: _Call, exc: BaseException) -> None:
         target = call.target if call.target is not None else self.binding.target
+        instance = call.instance
         add_note(
             exc,
             f"statecore_django: transition {self.binding.transition.name!r} of "
-            f"{describe(self._call.instance)} was committed ({describe(self._call.instance)} is in state "
+            f"{describe(instance)} was committed ({describe(instance)} is in state "
             f"{target!r}, saved and logged); this error was raised after the commit, by an "
             f"on_commit hook. On_commit hooks registered after it did not run.",
         )

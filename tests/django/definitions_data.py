@@ -42,7 +42,9 @@ CLAIM_PROCESSING: dict[str, Any] = {
         {"name": "cancelled", "title": "Cancelled", "kind": "cancellation"},
     ],
     "transitions": [
-        _transition("to_fraud_check", "submission", "fraud_check", "claim.is_high_risk == true", 20),
+        _transition(
+            "to_fraud_check", "submission", "fraud_check", "claim.is_high_risk == true", 20
+        ),
         _transition("to_senior_review", "submission", "senior_review", "claim.amount > 10000", 10),
         _transition("to_review", "submission", "review"),
         _transition("settle", "review", "settled"),

@@ -7,9 +7,10 @@ from typing import Any
 
 def review(barrier: Any, report_id: int, transition: str) -> dict[str, Any]:
     """Load the report, wait for every racer, run ``transition`` through its flow."""
-    import statecore
     from tests.django.flowapp.flows import ReviewFlow
     from tests.django.flowapp.models import Report
+
+    import statecore
 
     report = Report.objects.get(pk=report_id)
     barrier.wait(timeout=60)
@@ -28,8 +29,9 @@ def start_before_and_after_a_change(
     Also moves on the instance ``old_claim`` started with the first version, after the
     change: it must follow its own version's conditions.
     """
-    from statecore_django.definitions import services
     from tests.django.flowapp.models import Claim
+
+    from statecore_django.definitions import services
 
     first = services.start("claim_processing", Claim.objects.get(pk=first_claim))
     old = services.instance_for(Claim.objects.get(pk=old_claim))

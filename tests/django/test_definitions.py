@@ -82,7 +82,9 @@ def test_django_steps_scenario_start_update_hold_resume_cancel() -> None:
 @pytest.mark.usefixtures("published")
 def test_highest_priority_condition_that_holds_chooses_the_step() -> None:
     """High risk goes to the fraud check before the amount is looked at; small claims to review."""
-    risky = services.start("claim_processing", Claim.objects.create(amount=50000, is_high_risk=True))
+    risky = services.start(
+        "claim_processing", Claim.objects.create(amount=50000, is_high_risk=True)
+    )
     small = services.start("claim_processing", Claim.objects.create(amount=100))
     services.update_status(risky, "submitted", {"claim": {"amount": 50000, "is_high_risk": True}})
     services.update_status(small, "submitted", {"claim": {"amount": 100, "is_high_risk": False}})
@@ -202,11 +204,13 @@ def test_running_instance_keeps_its_version_after_a_new_one_is_published() -> No
 
 @pytest.mark.usefixtures("published")
 def test_update_with_context_data_is_one_update_and_the_log_insert() -> None:
-    """With the version compiled, a completion status costs the instance UPDATE and the log INSERT."""
+    """A compiled version: a completion status costs the instance UPDATE and the log INSERT."""
     instance = services.start("claim_processing", Claim.objects.create(amount=20000))
     warm_content_types(WorkflowInstance)
     with CaptureQueriesContext(connection) as context:
-        services.update_status(instance, "submitted", {"claim": {"amount": 20000, "is_high_risk": False}})
+        services.update_status(
+            instance, "submitted", {"claim": {"amount": 20000, "is_high_risk": False}}
+        )
     sql = statements(context)
     assert len(sql) == 2, sql
     assert sql[0].startswith("UPDATE") and "statecore_definitions_workflowinstance" in sql[0]

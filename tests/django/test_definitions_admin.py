@@ -75,7 +75,11 @@ def definition_post(definition: WorkflowDefinition, **changes: Any) -> dict[str,
             data[f"{prefix}-{index}-id"] = row.pk
             data[f"{prefix}-{index}-definition"] = definition.pk
             for field in fields:
-                value = getattr(row, f"{field}_id", None) if field in ("step", "source", "target") else getattr(row, field)
+                value = (
+                    getattr(row, f"{field}_id", None)
+                    if field in ("step", "source", "target")
+                    else getattr(row, field)
+                )
                 data[f"{prefix}-{index}-{field}"] = value
     data.update(changes)
     return data
@@ -99,7 +103,9 @@ def test_saving_a_broken_definition_shows_every_problem_and_saves_nothing(
     )
     response = boss.post(change_url(definition), post)
     assert response.status_code == 200
-    errors = [str(e) for e in response.context["inline_admin_formsets"][2].formset.non_form_errors()]
+    errors = [
+        str(e) for e in response.context["inline_admin_formsets"][2].formset.non_form_errors()
+    ]
     assert any(e.startswith("transitions[1]") for e in errors), errors
     assert any("2 default statuses (under_review, waiting)" in e for e in errors), errors
     assert Transition.objects.get(definition=definition, name="to_senior_review").condition == (
@@ -132,7 +138,9 @@ def test_instance_page_operates_the_instance_and_shows_its_history(
     """Update with context JSON, hold, resume, cancel from the admin; history inline lists them."""
     instance = services.start(definition, Claim.objects.create(amount=20000))
     context = json.dumps({"claim": {"amount": 20000, "is_high_risk": False}})
-    response = operate(boss, instance, operation="update_status", status="submitted", context=context)
+    response = operate(
+        boss, instance, operation="update_status", status="submitted", context=context
+    )
     assert texts(response)[-1].startswith("update_status: workflow instance")
     for operation in ("hold", "resume", "cancel"):
         operate(boss, instance, operation=operation)

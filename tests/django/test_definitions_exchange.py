@@ -60,7 +60,9 @@ def test_command_exports_and_imports_files(tmp_path: Path) -> None:
     call_command("statecore_definitions", "import", str(source), stdout=out)
     call_command("statecore_definitions", "import", str(source), stdout=out)
     target = tmp_path / "out.json"
-    call_command("statecore_definitions", "export", "claim_processing", "-o", str(target), stdout=out)
+    call_command(
+        "statecore_definitions", "export", "claim_processing", "-o", str(target), stdout=out
+    )
     assert out.getvalue().splitlines() == [
         Command.IMPORTED.format(name="claim_processing", number=1),
         Command.UNCHANGED.format(name="claim_processing", number=1),
@@ -105,9 +107,22 @@ def test_migrations_of_the_app_are_complete() -> None:
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemigrations", "--check", "--dry-run",
-         "statecore_definitions", "flowapp"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemigrations",
+            "--check",
+            "--dry-run",
+            "statecore_definitions",
+            "flowapp",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout

@@ -1,4 +1,4 @@
-"""Flow classes: a workflow on a plain class wrapping a model object, with the adapter's guarantees."""
+"""Flow classes: a workflow on a class wrapping a model object, with the adapter's guarantees."""
 
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def test_log_row_refers_to_the_model_object() -> None:
     """The adapter's transition log records the report, not the flow object."""
     report = Report.objects.create()
     ReviewFlow(report).approve()
-    rows = list(TransitionLog.for_object(report).values_list("transition", "from_state", "to_state"))
+    rows = list(
+        TransitionLog.for_object(report).values_list("transition", "from_state", "to_state")
+    )
     assert rows == [("approve", "new", "approved")]
 
 
@@ -191,7 +193,9 @@ def test_every_misuse_is_refused_when_the_flow_class_is_defined() -> None:
             one = statecore_django.FlowState(ReviewWorkflow, model=dict)  # type: ignore[arg-type]
             two = statecore_django.FlowState(ReviewWorkflow, model=Report, field="stag")
             three = statecore_django.FlowState(PlainWorkflow, model=Report, field="stage")
-            four = statecore_django.FlowState(ReviewWorkflow, model=ReportChangeLog, field="changed")
+            four = statecore_django.FlowState(
+                ReviewWorkflow, model=ReportChangeLog, field="changed"
+            )
             five = ReviewWorkflow()
 
     message = str(caught.value)

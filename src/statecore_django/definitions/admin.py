@@ -15,7 +15,7 @@ permission; a refusal is shown as an error message.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -94,7 +95,11 @@ class DefinitionFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             steps=[{**row, "kind": row.get("kind")} for row in step_rows],
             statuses=[{**row, "step": step_name(row.get("step"))} for row in rows.get(Status, [])],
             transitions=[
-                {**row, "source": step_name(row.get("source")), "target": step_name(row.get("target"))}
+                {
+                    **row,
+                    "source": step_name(row.get("source")),
+                    "target": step_name(row.get("target")),
+                }
                 for row in rows.get(Transition, [])
             ],
         )
@@ -142,7 +147,9 @@ class TransitionInline(_DefinitionStepsInline):
     formset = DefinitionFormSet
     fields = ("name", "source", "target", "condition", "priority", "label", "position")
     extra = 0
-    formfield_overrides = {db_models.TextField: {"widget": forms.TextInput(attrs={"size": 40})}}
+    formfield_overrides: ClassVar[dict[Any, dict[str, Any]]] = {
+        db_models.TextField: {"widget": forms.TextInput(attrs={"size": 40})}
+    }
 
 
 @admin.register(WorkflowDefinition)
@@ -222,17 +229,17 @@ class OperationForm(forms.Form):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValidationError(_("Context data is not JSON: %(error)s") % {"error": exc}) from None
+            raise ValidationError(
+                _("Context data is not JSON: %(error)s") % {"error": exc}
+            ) from None
         if not isinstance(value, dict):
-            raise ValidationError(_("Context data must be a JSON object, e.g. {\"claim\": {}}"))
+            raise ValidationError(_('Context data must be a JSON object, e.g. {"claim": {}}'))
         return value
 
 
 class HistoryInline(TransitionLogInline):
     """The instance's history: its transition log, read-only."""
 
-    fields = ("timestamp", "transition", "from_state", "to_state", "user")
-    readonly_fields = fields
     verbose_name_plural = _("history")
 
 
@@ -243,7 +250,16 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     .. versionadded:: 0.2
     """
 
-    list_display = ("pk", "definition", "content_type", "object_id", "step", "status", "started_at", "completed_at")
+    list_display = (
+        "pk",
+        "definition",
+        "content_type",
+        "object_id",
+        "step",
+        "status",
+        "started_at",
+        "completed_at",
+    )
     list_filter = ("definition", "step", "status")
     search_fields = ("object_id",)
     readonly_fields = (
@@ -274,50 +290,28 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.display(description=_("operations"))
     def operations(self, obj: WorkflowInstance) -> str:
-        """The operation forms and the version's diagram with the current step."""
+        """The operation buttons and fields, and the version's diagram with the current step."""
         if obj.pk is None:
             return "-"
         runner = services.flow(obj)
-        statuses = runner.compiled.statuses.get(obj.step, {})
-        url = reverse(
-            f"{self.admin_site.name}:statecore_definitions_workflowinstance_operate",
-            args=(quote(obj.pk),),
+        return render_to_string(
+            "statecore_django/definitions/operations.html",
+            {
+                "instance": obj,
+                "statuses": list(runner.compiled.statuses.get(obj.step, {})),
+                "operations": [
+                    ("advance", _("Advance")),
+                    ("hold", _("Hold")),
+                    ("resume", _("Resume")),
+                    ("cancel", _("Cancel")),
+                ],
+                "diagram": _diagram(runner.compiled.workflow, obj.step),
+            },
         )
-        options = "".join(
-            format_html('<option value="{}"{}>{}</option>', name, " selected" if name == obj.status else "", name)
-            for name in statuses
-        )
-        diagram = _diagram(runner.compiled.workflow, obj.step)
-        return format_html(
-            '<div class="statecore-operations" data-step="{}">'
-            '<p><label>{}<br><textarea name="context" form="statecore-operate" rows="3" cols="60" '
-            'placeholder=\'{{"claim": {{"amount": 12000}}}}\'></textarea></label></p>'
-            '<p><select name="status" form="statecore-operate">{}</select> '
-            '<button type="submit" form="statecore-operate" name="operation" value="update_status" class="button">{}</button></p>'
-            "<p>{}</p>{}</div>",
-            obj.step,
-            _("Context data (JSON)"),
-            mark_safe(options),
-            _("Update status"),
-            mark_safe(
-                " ".join(
-                    format_html(
-                        '<button type="submit" form="statecore-operate" name="operation" value="{}" class="button">{}</button>',
-                        name,
-                        label,
-                    )
-                    for name, label in (
-                        ("advance", _("Advance")),
-                        ("hold", _("Hold")),
-                        ("resume", _("Resume")),
-                        ("cancel", _("Cancel")),
-                    )
-                )
-            ),
-            mark_safe(diagram),
-        ) + format_html('<span hidden data-operate-url="{}"></span>', url)
 
-    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
         """Add the operations' form (outside the change form) with its CSRF token."""
         obj = context.get("original")
         if obj is not None:
@@ -347,7 +341,11 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         form = OperationForm(request.POST)
         if not form.is_valid():
             reasons = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-            self.message_user(request, REFUSED % {"operation": request.POST.get("operation", "?"), "reason": reasons}, messages.ERROR)
+            self.message_user(
+                request,
+                REFUSED % {"operation": request.POST.get("operation", "?"), "reason": reasons},
+                messages.ERROR,
+            )
             return back
         operation = form.cleaned_data["operation"]
         context = form.cleaned_data["context"]
@@ -360,20 +358,23 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             else:
                 getattr(services, operation)(obj, user=user)
         except statecore.WorkflowError as exc:
-            self.message_user(request, REFUSED % {"operation": operation, "reason": exc}, messages.ERROR)
+            self.message_user(
+                request, REFUSED % {"operation": operation, "reason": exc}, messages.ERROR
+            )
             return back
         self.message_user(
             request,
-            DONE % {"operation": operation, "pk": obj.pk, "step": obj.step, "status": obj.status or "-"},
+            DONE
+            % {"operation": operation, "pk": obj.pk, "step": obj.step, "status": obj.status or "-"},
             messages.SUCCESS,
         )
         return back
 
 
 def _diagram(workflow: type[statecore.Workflow], current: str | None) -> str:
-    svg = diagram_svg(workflow, current)
+    svg = diagram_svg(workflow, current)  # type: ignore[arg-type]
     if svg is not None:
         return mark_safe(f'<div class="statecore-svg">{svg}</div>')
-    return format_html('<pre class="mermaid statecore-mermaid">{}</pre>', workflow.to_mermaid(current=current))
-
-
+    return format_html(
+        '<pre class="mermaid statecore-mermaid">{}</pre>', workflow.to_mermaid(current=current)
+    )

@@ -22,7 +22,9 @@ __all__ = ["check_definitions"]
 
 
 @checks.register(checks.Tags.database)
-def check_definitions(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_definitions(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Report broken definitions, and definitions with unpublished changes.
 
     .. versionadded:: 0.2
@@ -50,8 +52,10 @@ def check_definitions(app_configs: Any = None, databases: Any = None, **kwargs: 
                 continue
             latest = definition.versions.order_by("-number").first()
             if latest is None or latest.data != data:
-                what = "was never published" if latest is None else (
-                    f"changed since version {latest.number}"
+                what = (
+                    "was never published"
+                    if latest is None
+                    else (f"changed since version {latest.number}")
                 )
                 messages.append(
                     checks.Warning(

@@ -119,7 +119,7 @@ def workflow_class(data: Mapping[str, Any]) -> type[DefinitionWorkflow]:
     Raises:
         WorkflowDefinitionError: every problem of the data, each with its place.
     """
-    return DefinitionWorkflow.from_dict(dict(data))  # type: ignore[attr-defined, no-any-return]
+    return DefinitionWorkflow.from_dict(dict(data))
 
 
 def compile_data(data: Mapping[str, Any]) -> CompiledDefinition:
@@ -139,7 +139,7 @@ def compile_data(data: Mapping[str, Any]) -> CompiledDefinition:
             (status["name"] for status in listed if status["kind"] == "default"), ""
         )
     final = frozenset(state.name for state in workflow.states if state.final)
-    flow = type(
+    flow: type[InstanceFlow] = type(
         f"{workflow.__name__}Flow",
         (InstanceFlow,),
         {

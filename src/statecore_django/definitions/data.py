@@ -84,7 +84,9 @@ def build(
         "description": description,
         "states": states,
         "transitions": rows,
-        "custom": {"statuses": {state["name"]: by_step.get(str(state["name"]), []) for state in states}},
+        "custom": {
+            "statuses": {state["name"]: by_step.get(str(state["name"]), []) for state in states}
+        },
     }
 
 
@@ -98,7 +100,7 @@ def statuses_of(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def definition_data(definition: WorkflowDefinition) -> dict[str, Any]:
-    """Return the workflow data of a stored definition (three queries: steps, statuses, transitions)."""
+    """Return the workflow data of a stored definition (3 queries: steps, statuses, transitions)."""
     steps = list(definition.steps.values("id", "name", "title", "kind"))
     names = {step["id"]: step["name"] for step in steps}
     statuses = [
@@ -106,7 +108,11 @@ def definition_data(definition: WorkflowDefinition) -> dict[str, Any]:
         for status in definition.statuses.values("step_id", "name", "title", "kind")
     ]
     transitions = [
-        {**row, "source": names.get(row["source_id"], ""), "target": names.get(row["target_id"], "")}
+        {
+            **row,
+            "source": names.get(row["source_id"], ""),
+            "target": names.get(row["target_id"], ""),
+        }
         for row in definition.transitions.values(
             "name", "source_id", "target_id", "condition", "priority", "label"
         )
@@ -142,7 +148,9 @@ def problems(data: Mapping[str, Any]) -> list[str]:
 def _status_problems(data: Mapping[str, Any]) -> list[str]:
     found = []
     by_step = statuses_of(data)
-    steps = [state.get("name") for state in data.get("states") or () if isinstance(state, Mapping)]
+    steps = [
+        str(state.get("name")) for state in data.get("states") or () if isinstance(state, Mapping)
+    ]
     for step in by_step:
         if step not in steps:
             found.append(
@@ -151,11 +159,11 @@ def _status_problems(data: Mapping[str, Any]) -> list[str]:
     for step in steps:
         statuses = by_step.get(str(step), [])
         where = f"custom.statuses.{step}"
-        names = [status.get("name") for status in statuses]
+        names = [str(status.get("name")) for status in statuses]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             found.append(f"{where}: status names used twice: {', '.join(duplicates)}; rename one")
-        defaults = [status.get("name") for status in statuses if status.get("kind") == "default"]
+        defaults = [str(s.get("name")) for s in statuses if s.get("kind") == "default"]
         if len(defaults) > 1:
             found.append(
                 f"{where}: {len(defaults)} default statuses ({', '.join(defaults)}); a step "

@@ -8,13 +8,17 @@ instance runs the version it started with until it ends, whatever is published l
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 __all__ = [
     "DefinitionVersion",
@@ -32,24 +36,40 @@ class WorkflowDefinition(models.Model):
     .. versionadded:: 0.2
     """
 
-    name = models.CharField(
+    name: models.CharField[str, str] = models.CharField(
         _("name"),
         max_length=100,
         unique=True,
         help_text=_("A Python identifier, e.g. claim_processing: the key of the definition."),
     )
-    title = models.CharField(_("title"), max_length=200, blank=True, default="")
-    description = models.TextField(_("description"), blank=True, default="")
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    title: models.CharField[str, str] = models.CharField(
+        _("title"), max_length=200, blank=True, default=""
+    )
+    description: models.TextField[str, str] = models.TextField(
+        _("description"), blank=True, default=""
+    )
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("updated at"), auto_now=True
+    )
+
+    if TYPE_CHECKING:
+        steps: RelatedManager[Step]
+        statuses: RelatedManager[Status]
+        transitions: RelatedManager[Transition]
+        versions: RelatedManager[DefinitionVersion]
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("workflow definition")
         verbose_name_plural = _("workflow definitions")
         ordering = ("name",)
 
     def __str__(self) -> str:
-        return self.title or self.name
+        return str(self.title or self.name)
 
 
 class Step(models.Model):
@@ -70,15 +90,26 @@ class Step(models.Model):
         ("cancellation", _("cancellation")),
     )
 
-    definition = models.ForeignKey(
+    definition: models.ForeignKey[WorkflowDefinition, WorkflowDefinition] = models.ForeignKey(
         WorkflowDefinition, on_delete=models.CASCADE, related_name="steps"
     )
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=200, blank=True, default="")
-    kind = models.CharField(_("kind"), max_length=20, choices=KINDS, default="normal")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=100)
+    title: models.CharField[str, str] = models.CharField(
+        _("title"), max_length=200, blank=True, default=""
+    )
+    kind: models.CharField[str, str] = models.CharField(
+        _("kind"), max_length=20, choices=KINDS, default="normal"
+    )
+    position: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
+        _("position"), default=0
+    )
+
+    if TYPE_CHECKING:
+        definition_id: int
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("step")
         verbose_name_plural = _("steps")
         ordering = ("position", "id")
@@ -89,7 +120,7 @@ class Step(models.Model):
         )
 
     def __str__(self) -> str:
-        return self.title or self.name
+        return str(self.title or self.name)
 
 
 class Status(models.Model):
@@ -108,16 +139,30 @@ class Status(models.Model):
         ("completion", _("completion")),
     )
 
-    definition = models.ForeignKey(
+    definition: models.ForeignKey[WorkflowDefinition, WorkflowDefinition] = models.ForeignKey(
         WorkflowDefinition, on_delete=models.CASCADE, related_name="statuses"
     )
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="statuses")
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=200, blank=True, default="")
-    kind = models.CharField(_("kind"), max_length=20, choices=KINDS, default="normal")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    step: models.ForeignKey[Step, Step] = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="statuses"
+    )
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=100)
+    title: models.CharField[str, str] = models.CharField(
+        _("title"), max_length=200, blank=True, default=""
+    )
+    kind: models.CharField[str, str] = models.CharField(
+        _("kind"), max_length=20, choices=KINDS, default="normal"
+    )
+    position: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
+        _("position"), default=0
+    )
+
+    if TYPE_CHECKING:
+        definition_id: int
+        step_id: int
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("status")
         verbose_name_plural = _("statuses")
         ordering = ("position", "id")
@@ -128,7 +173,7 @@ class Status(models.Model):
         )
 
     def __str__(self) -> str:
-        return self.title or self.name
+        return str(self.title or self.name)
 
 
 class Transition(models.Model):
@@ -137,29 +182,40 @@ class Transition(models.Model):
     .. versionadded:: 0.2
     """
 
-    definition = models.ForeignKey(
+    definition: models.ForeignKey[WorkflowDefinition, WorkflowDefinition] = models.ForeignKey(
         WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions"
     )
-    name = models.CharField(_("name"), max_length=100)
-    source = models.ForeignKey(
+    name: models.CharField[str, str] = models.CharField(_("name"), max_length=100)
+    source: models.ForeignKey[Step, Step] = models.ForeignKey(
         Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("from step")
     )
-    target = models.ForeignKey(
+    target: models.ForeignKey[Step, Step] = models.ForeignKey(
         Step, on_delete=models.CASCADE, related_name="+", verbose_name=_("to step")
     )
-    condition = models.TextField(
+    condition: models.TextField[str, str] = models.TextField(
         _("condition"),
         blank=True,
         default="",
         help_text=_("A CEL expression over the context data, e.g. claim.amount > 10000."),
     )
-    priority = models.IntegerField(
+    priority: models.IntegerField[int, int] = models.IntegerField(
         _("priority"), default=0, help_text=_("Higher runs first when several conditions hold.")
     )
-    label = models.CharField(_("label"), max_length=200, blank=True, default="")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    label: models.CharField[str, str] = models.CharField(
+        _("label"), max_length=200, blank=True, default=""
+    )
+    position: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(
+        _("position"), default=0
+    )
+
+    if TYPE_CHECKING:
+        definition_id: int
+        source_id: int
+        target_id: int
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
         ordering = ("position", "id")
@@ -170,7 +226,7 @@ class Transition(models.Model):
         )
 
     def __str__(self) -> str:
-        return self.label or self.name
+        return str(self.label or self.name)
 
 
 class DefinitionVersion(models.Model):
@@ -181,14 +237,21 @@ class DefinitionVersion(models.Model):
     .. versionadded:: 0.2
     """
 
-    definition = models.ForeignKey(
+    definition: models.ForeignKey[WorkflowDefinition, WorkflowDefinition] = models.ForeignKey(
         WorkflowDefinition, on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveIntegerField(_("number"))
-    data = models.JSONField(_("data"))
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    number: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(_("number"))
+    data: models.JSONField[Any, Any] = models.JSONField(_("data"))
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    if TYPE_CHECKING:
+        definition_id: int
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("definition version")
         verbose_name_plural = _("definition versions")
         ordering = ("definition", "-number")
@@ -213,23 +276,42 @@ class WorkflowInstance(models.Model):
     .. versionadded:: 0.2
     """
 
-    definition = models.ForeignKey(
+    definition: models.ForeignKey[WorkflowDefinition, WorkflowDefinition] = models.ForeignKey(
         WorkflowDefinition, on_delete=models.PROTECT, related_name="instances"
     )
-    version = models.ForeignKey(
+    version: models.ForeignKey[DefinitionVersion, DefinitionVersion] = models.ForeignKey(
         DefinitionVersion, on_delete=models.PROTECT, related_name="instances"
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.CharField(_("object id"), max_length=255)
+    content_type: models.ForeignKey[ContentType, ContentType] = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id: models.CharField[str, str] = models.CharField(_("object id"), max_length=255)
     content_object = GenericForeignKey("content_type", "object_id")
-    step = models.CharField(_("step"), max_length=100)
-    step_held_from = models.CharField(_("held from step"), max_length=100, blank=True, default="")
-    status = models.CharField(_("status"), max_length=100, blank=True, default="")
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    step: models.CharField[str, str] = models.CharField(_("step"), max_length=100)
+    step_held_from: models.CharField[str, str] = models.CharField(
+        _("held from step"), max_length=100, blank=True, default=""
+    )
+    status: models.CharField[str, str] = models.CharField(
+        _("status"), max_length=100, blank=True, default=""
+    )
+    started_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("started at"), default=timezone.now
+    )
+    completed_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        _("completed at"), null=True, blank=True
+    )
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField(
+        _("updated at"), auto_now=True
+    )
+
+    if TYPE_CHECKING:
+        definition_id: int
+        version_id: int
+        content_type_id: int
 
     class Meta:
+        """Table options."""
+
         verbose_name = _("workflow instance")
         verbose_name_plural = _("workflow instances")
         ordering = ("-started_at", "-id")
@@ -254,12 +336,13 @@ class WorkflowInstance(models.Model):
 
         Uses the log model of ``STATECORE_LOG_MODEL``; an empty queryset when none is set.
         """
-        from statecore_django import conf
-
         from django.apps import apps
 
-        label = conf.log_model_label()
+        from statecore_django import conf
+
+        label: Any = conf.log_model_label()
         if not label:
             return WorkflowInstance.objects.none()
         model: Any = apps.get_model(label) if isinstance(label, str) else label
-        return model.for_object(self).order_by("pk")  # type: ignore[no-any-return]
+        rows: models.QuerySet[Any] = model.for_object(self).order_by("pk")
+        return rows

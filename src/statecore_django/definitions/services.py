@@ -190,7 +190,7 @@ def advance(
     """
     if instance.step in flow(instance).compiled.final:
         raise _ended(instance)
-    return statecore.advance(flow(instance), dict(context or {}), user=user)  # type: ignore[no-any-return]
+    return statecore.advance(flow(instance), dict(context or {}), user=user)
 
 
 def hold(instance: WorkflowInstance, *, user: Any = None) -> WorkflowInstance:
@@ -227,7 +227,9 @@ def _set_status(instance: WorkflowInstance, status: str) -> None:
         pk=instance.pk, step=instance.step, status=instance.status
     ).update(**values)
     if not updated:
-        found = WorkflowInstance.objects.filter(pk=instance.pk).values_list("step", "status").first()
+        found = (
+            WorkflowInstance.objects.filter(pk=instance.pk).values_list("step", "status").first()
+        )
         actual = "deleted" if found is None else f"at step {found[0]!r}, status {found[1]!r}"
         msg = (
             f"workflow instance #{instance.pk} was at step {instance.step!r}, status "
@@ -252,5 +254,3 @@ def _ended(instance: WorkflowInstance) -> InstanceEnded:
         f"start a new one to run the workflow again"
     )
     return InstanceEnded(msg, instance=instance)
-
-
