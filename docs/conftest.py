@@ -28,7 +28,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 #: The pages whose examples need Django (the core test sessions leave them out).
-DJANGO_PAGES = tuple(HERE / name for name in ("django.md", "admin.md", "logs.md", "typing.md"))
+DJANGO_PAGES = tuple(
+    HERE / name
+    for name in ("django.md", "admin.md", "logs.md", "typing.md", "flows.md", "definitions.md")
+)
 #: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
 GRAPHVIZ_PAGES = (HERE / "cli.md", HERE / "graphs.md")
 _CONFIGURED_HERE = pytest.StashKey[bool]()
@@ -55,6 +58,7 @@ def configure_django() -> bool:
             "django.contrib.admin",
             "statecore_django",
             "statecore_django.log",
+            "statecore_django.definitions",
             "shop",
         ],
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",

@@ -15,5 +15,6 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "statecore_django",
     "statecore_django.log",
+    "statecore_django.definitions",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
