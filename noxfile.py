@@ -226,7 +226,7 @@ def _page_as_module(page: str) -> str:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Core tests (no Django) plus the executable examples in docs/ and README.md."""
-    session.install("-e", ".[graphviz]", *_groups("tests"))
+    session.install("-e", ".[graphviz,cel]", *_groups("tests"))
     args = [*CORE_TESTS, _junit(session)]
     if session.python == MAIN_PYTHON:
         args += [
@@ -248,7 +248,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
     _require_server(session, database)
     session.install(
         "-e",
-        ".[django,graphviz]",
+        ".[django,graphviz,cel]",
         f"django~={django}.0",
         *_groups("django-tests", database=database),
     )
@@ -286,7 +286,7 @@ def browser(session: nox.Session) -> None:
     # The graphviz extra: the admin draws its diagram as SVG with it (Mermaid without).
     session.install(
         "-e",
-        ".[django,graphviz]",
+        ".[django,graphviz,cel]",
         f"django~={LATEST_DJANGO}.0",
         *_groups("browser", database="sqlite"),
     )
@@ -312,7 +312,7 @@ def typing(session: nox.Session) -> None:
     (``[tool.pyright]``). The examples of the pages in TYPED_PAGES are checked the same
     way (without the plugin).
     """
-    session.install("-e", ".[django]", f"django~={LATEST_DJANGO}.0", *_groups("typing"))
+    session.install("-e", ".[django,cel]", f"django~={LATEST_DJANGO}.0", *_groups("typing"))
     session.run("mypy", "--strict", "--python-version", "3.10", "src/statecore")
     session.run("mypy", "--strict", "src/statecore", "src/statecore_django")
     if _missing(session, "tests/typing"):
@@ -344,7 +344,7 @@ def docs(session: nox.Session) -> None:
     if not pages:
         session.log("no tests yet: docs/*.md does not exist")
         return
-    session.install("-e", ".[django,graphviz]", *_groups("docs"))
+    session.install("-e", ".[django,graphviz,cel]", *_groups("docs"))
     output = ARTIFACTS / "docs"
     shutil.rmtree(output, ignore_errors=True)
     doctrees = Path(session.create_tmp()) / "doctrees"
@@ -377,7 +377,7 @@ def package(session: nox.Session) -> None:
     # The wheel has the version of the previous run's: make the installer replace it.
     replace = ["--reinstall-package", "statecore"] if session.venv_backend == "uv" else []
     replace = replace or ["--force-reinstall"]
-    session.install(*replace, f"statecore[graphviz] @ {wheel.as_uri()}")
+    session.install(*replace, f"statecore[graphviz,cel] @ {wheel.as_uri()}")
     with tarfile.open(sdist) as archive:
         if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse unsafe members
             archive.extraction_filter = tarfile.data_filter
@@ -409,5 +409,5 @@ def bench(session: nox.Session) -> None:
     """Performance suite against peer libraries; arguments pass through (e.g. --quick)."""
     if _missing(session, "benchmarks/run.py"):
         return
-    session.install(".[django,graphviz]", *_groups("bench", database="postgresql"))
+    session.install(".[django,graphviz,cel]", *_groups("bench", database="postgresql"))
     session.run("python", "benchmarks/run.py", *session.posargs)

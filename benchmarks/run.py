@@ -30,6 +30,8 @@ from libs import CONTEXT, LIBRARIES  # noqa: E402
 from workloads import TITLES, WORKLOADS, takes_part  # noqa: E402
 
 REFERENCE = "statecore"
+# W10: a 200-state, 1,000-transition workflow from data is defined in under this many seconds.
+FROM_DATA_TARGET = 0.050
 # W7: a logged transition costs at most this many times the process time of hand-written
 # Django code with the same guarantees.
 SAVED_TARGET = 1.10
@@ -396,6 +398,13 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, bool]]:
         # statecore's own medians, W9 against W2 of the same run.
         cost = mine["median"] / twin["median"]
         add(f"W9 an awaited transition at most 2x its sync twin (W2): {cost:.2f}x", cost <= 2)
+    mine, _peers = ok("W10")
+    if mine:
+        add(
+            f"W10 a 200-state, 1,000-transition workflow from data under "
+            f"{_value(FROM_DATA_TARGET, 's')}: {_value(mine['median'], 's')}",
+            mine["median"] < FROM_DATA_TARGET,
+        )
     for workload, (group, _function, _unit) in WORKLOADS.items():
         if group != "django_db":
             continue

@@ -43,6 +43,9 @@ from workflows import Order, OrderFlow, RecordingUser, ReviewFlow
         (TransitionPermissionDenied, (ForbiddenTransition, AbortTransition)),
         (ConcurrentTransition, (AbortTransition,)),
         (InvalidTargetError, (AbortTransition,)),
+        (statecore.NoTransitionAvailable, (AbortTransition,)),
+        (statecore.ExpressionError, (WorkflowError, ValueError)),
+        (statecore.OperationNotSupported, (WorkflowError, TypeError)),
         (WorkflowError, (Exception,)),
     ],
 )

@@ -271,3 +271,37 @@ class AsyncPayment(statecore.WorkflowEnabled):
     async def review(self, verdict: str) -> str:
         """Chooses the target by its result."""
         return verdict
+
+
+#: The django-steps README's claim workflow as data (schema version 1): a claim is
+#: escalated to review when it is high-risk or large, approved otherwise; it can be held,
+#: resumed and cancelled.
+CLAIM_DATA: dict[str, object] = {
+    "schema_version": 1,
+    "name": "ClaimFlow",
+    "title": "Insurance claim",
+    "states": [
+        {"name": "submitted", "title": "Submitted", "kind": "initial"},
+        {"name": "review", "title": "Under review"},
+        {"name": "approved", "title": "Approved", "kind": "final"},
+        {"name": "paused", "title": "On hold", "kind": "on_hold"},
+        {"name": "cancelled", "title": "Cancelled", "kind": "cancellation"},
+    ],
+    "transitions": [
+        {
+            "name": "escalate_risk",
+            "source": "submitted",
+            "target": "review",
+            "conditions": ["claim.is_high_risk == true"],
+            "priority": 20,
+        },
+        {
+            "name": "escalate_amount",
+            "source": "submitted",
+            "target": "review",
+            "conditions": ["claim.amount > 10000"],
+            "priority": 10,
+        },
+        {"name": "approve", "source": ["submitted", "review"], "target": "approved"},
+    ],
+}

@@ -3,6 +3,8 @@
 - ``inmemory``: W1-W5 and W8, objects in memory.
 - ``imports``: W6, import time in fresh interpreters.
 - ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
+- ``data_workflows``: W10 and W11, statecore's workflows from data and expression
+  conditions (statecore only: no peer has them).
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -33,6 +35,9 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W7-postgresql": ("django_db", "w7_postgresql", "s"),
     "W8": ("inmemory", "w8", "s"),
     "W9": ("awaited", "w9", "s"),
+    "W10": ("data_workflows", "w10", "s"),
+    "W10-cel": ("data_workflows", "w10_cel", "s"),
+    "W11": ("data_workflows", "w11", "s"),
 }
 
 TITLES = {
@@ -46,6 +51,9 @@ TITLES = {
     "W7-postgresql": "one logged transition saved to PostgreSQL",
     "W8": "create one instance in its initial state",
     "W9": "one awaited transition with one async guard (True) and one async after hook",
+    "W10": "define the W5 workflow (200 states, 1,000 transitions) from data",
+    "W10-cel": "the same data with 100 distinct CEL conditions, compiled cold",
+    "W11": "one CEL condition over context data (baseline: the same check in Python)",
 }
 
 
@@ -54,6 +62,8 @@ def takes_part(library: str, workload: str) -> bool:
     if library in CONTEXT:
         return workload in CONTEXT[library]
     group = WORKLOADS[workload][0]
+    if group == "data_workflows":
+        return library == "statecore"
     if group == "awaited":
         return library in AWAITING
     return library in SAVING or group != "django_db"

@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from typing import IO, Any, TypeVar, cast, overload
 
 from .errors import ExpressionError, WorkflowDefinitionError
+from .expressions import Expression
+from .holding import CANCEL, HOLD, RESUME
 from .states import State, StateKind, is_valid_name, name_problem
 from .transitions import ANY, ANY_BUT_TARGET, Transition
-
-if TYPE_CHECKING:
-    from .workflow import Workflow
+from .workflow import Workflow, _reserved, did_you_mean
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,7 +66,13 @@ _KINDS = tuple(kind.value for kind in StateKind)
 _SCALARS = (str, int, float, bool)
 
 
-def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) -> type[W]:
+@overload
+def workflow_from_dict(data: Mapping[str, Any], *, base: None = None) -> type[Workflow]: ...
+@overload
+def workflow_from_dict(data: Mapping[str, Any], *, base: type[W]) -> type[W]: ...
+def workflow_from_dict(
+    data: Mapping[str, Any], *, base: type[W] | None = None
+) -> type[W] | type[Workflow]:
     """Build a workflow class from data (schema version 1).
 
     Args:
@@ -86,10 +92,7 @@ def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) 
 
     .. versionadded:: 0.2
     """
-    from .workflow import Workflow
-
-    if base is None:
-        base = Workflow  # type: ignore[assignment]
+    chosen: object = Workflow if base is None else base  # untyped callers: anything
     if not isinstance(data, Mapping):
         raise WorkflowDefinitionError(
             "workflow data", [f"the data must be a JSON object (a mapping); got {data!r}"]
@@ -97,23 +100,29 @@ def workflow_from_dict(data: Mapping[str, Any], *, base: type[W] | None = None) 
     raw_name = data.get("name")
     label = raw_name if isinstance(raw_name, str) and raw_name else "workflow data"
     problems: list[str] = []
-    if not (isinstance(base, type) and issubclass(base, Workflow)) or base.states is not None:
+    if not (isinstance(chosen, type) and issubclass(chosen, Workflow)) or chosen.states is not None:
         problems.append(
-            f"base: {base!r} is not a Workflow class without states; give an abstract "
+            f"base: {chosen!r} is not a Workflow class without states; give an abstract "
             f"Workflow subclass (one that defines no states) or None"
         )
     namespace = _namespace(data, problems)
     if problems:
         raise WorkflowDefinitionError(label, problems)
     try:
-        return cast("type[W]", type(label, (cast("type", base),), namespace))
+        return cast("type[W]", type(label, (cast("type", chosen),), namespace))
     except WorkflowDefinitionError as exc:  # a rule of the class checks not repeated here
         raise WorkflowDefinitionError(label, [f"(definition) {p}" for p in exc.problems]) from None
 
 
+@overload
+def workflow_from_json(
+    source: str | os.PathLike[str] | IO[str], *, base: None = None
+) -> type[Workflow]: ...
+@overload
+def workflow_from_json(source: str | os.PathLike[str] | IO[str], *, base: type[W]) -> type[W]: ...
 def workflow_from_json(
     source: str | os.PathLike[str] | IO[str], *, base: type[W] | None = None
-) -> type[W]:
+) -> type[W] | type[Workflow]:
     """Build a workflow class from JSON: a file path, an open file, or JSON text.
 
     Args:
@@ -252,8 +261,8 @@ def _namespace(data: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:
 def _unknown_keys(
     item: Mapping[str, Any], known: frozenset[str], path: str, problems: list[str]
 ) -> None:
-    from .workflow import did_you_mean
-
+    if item.keys() <= known:
+        return
     for key in item:
         if key not in known:
             where = f"{path}.{key}" if path else str(key)
@@ -304,8 +313,6 @@ def _states(spec: object, problems: list[str]) -> dict[str, State]:
 
 
 def _initial(data: Mapping[str, Any], states: dict[str, State], problems: list[str]) -> str | None:
-    from .workflow import did_you_mean
-
     marked = [name for name, state in states.items() if state.kind is StateKind.INITIAL]
     given = data.get("initial_state")
     if given is not None:
@@ -337,9 +344,6 @@ def _initial(data: Mapping[str, Any], states: dict[str, State], problems: list[s
 def _transitions(
     spec: object, states: dict[str, State], problems: list[str]
 ) -> dict[str, tuple[int, Transition | tuple[str, str, str]]]:
-    from .holding import CANCEL, HOLD, RESUME
-    from .workflow import _reserved
-
     if spec is None:
         spec = []
     if not isinstance(spec, list):
@@ -386,8 +390,8 @@ def _transitions(
 def _names(
     spec: object, path: str, states: dict[str, State], problems: list[str], *, wildcards: bool
 ) -> tuple[str, ...]:
-    from .workflow import did_you_mean
-
+    if type(spec) is str and spec in states:
+        return (spec,)  # the common case: one known state
     if isinstance(spec, str):
         if wildcards and spec in (ANY, ANY_BUT_TARGET):
             return (spec,)
@@ -401,6 +405,8 @@ def _names(
             what += ", '*' or '+'"
         problems.append(f"{path}: must be {what}; got {spec!r}")
         return ()
+    if not states:
+        return ()  # "states" is reported already: every name would be unknown
     names = []
     for position, item in enumerate(items):
         where = path if single else f"{path}[{position}]"
@@ -420,9 +426,6 @@ def _options(
     item: Mapping[str, Any], path: str, states: dict[str, State], problems: list[str]
 ) -> dict[str, Any]:
     """The transition's keyword options that differ from the defaults, checked."""
-    from .expressions import Expression
-    from .workflow import did_you_mean
-
     options: dict[str, Any] = {}
     conditions = item.get("conditions", [])
     if not isinstance(conditions, list):

@@ -293,8 +293,12 @@ def _compile(text: str) -> Any:
     try:
         tree = runtime.environment.compile(text)
     except runtime.celpy.CELParseError as exc:
-        reason = " ".join(str(exc).split())
-        msg = f"expression {text!r} is not valid CEL: {reason}"
+        column = getattr(exc, "column", None)
+        if isinstance(column, int) and column > 0:
+            reason = f"it cannot be read from column {column} on (after {text[: column - 1]!r})"
+        else:
+            reason = "it cannot be read"
+        msg = f"expression {text!r} is not valid CEL: {reason}; fix its syntax"
         raise ExpressionError(msg, expression=text, reason=reason) from None
     return runtime.environment.program(tree)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .awaitables import refusal
 from .errors import InvalidTransitionError, OperationNotSupported, describe
 from .states import State, StateKind
 from .transitions import Transition
@@ -159,7 +160,7 @@ def hold(instance: Any, *, field: str | None = None, user: Any = None, **kwargs:
 
     .. versionadded:: 0.2
     """
-    _bound(instance, HOLD, field, user)(**kwargs)
+    _run(_bound(instance, HOLD, field, user), "ahold(...)", kwargs)
 
 
 def resume(instance: Any, *, field: str | None = None, user: Any = None, **kwargs: Any) -> str:
@@ -181,7 +182,7 @@ def resume(instance: Any, *, field: str | None = None, user: Any = None, **kwarg
     .. versionadded:: 0.2
     """
     wrapper = _bound(instance, RESUME, field, user)
-    wrapper(**kwargs)
+    _run(wrapper, "aresume(...)", kwargs)
     return wrapper.current_state.name
 
 
@@ -200,7 +201,15 @@ def cancel(instance: Any, *, field: str | None = None, user: Any = None, **kwarg
 
     .. versionadded:: 0.2
     """
-    _bound(instance, CANCEL, field, user)(**kwargs)
+    _run(_bound(instance, CANCEL, field, user), "acancel(...)", kwargs)
+
+
+def _run(wrapper: ImplementationWrapper[Any, Any], form: str, kwargs: dict[str, Any]) -> None:
+    """Run ``wrapper`` on the sync path, refusing a transition with async callables."""
+    binding = wrapper.binding
+    if binding.awaits:
+        raise refusal(binding.asyncs, wrapper.name, wrapper.instance, form)
+    wrapper(**kwargs)
 
 
 async def ahold(

@@ -166,3 +166,31 @@ async def run_async(order: Order, async_order: AsyncOrder) -> None:
     assert_type(
         await statecore.aavailable_transitions(order), list[ImplementationWrapper[Any, Any]]
     )
+
+
+# Workflows defined as data, expression conditions, advance, hold/resume/cancel.
+class BaseFlow(statecore.Workflow):
+    pass
+
+
+assert_type(statecore.workflow_from_dict({}), type[statecore.Workflow])
+assert_type(BaseFlow.from_dict({}), type[BaseFlow])
+assert_type(statecore.workflow_from_dict({}, base=BaseFlow), type[BaseFlow])
+assert_type(statecore.workflow_from_json("flow.json"), type[statecore.Workflow])
+assert_type(statecore.workflow_to_dict(OrderFlow), dict[str, Any])
+assert_type(OrderFlow.to_dict(), dict[str, Any])
+assert_type(statecore.workflow_to_json(OrderFlow), str)
+statecore.workflow_from_dict({}, base=int)  # type: ignore[type-var]
+assert_type(statecore.Expression("obj.amount > 1")(order), bool)
+assert_type(statecore.advance(order, {"amount": 1}), statecore.Transition)
+assert_type(statecore.resume(order), str)
+assert_type(statecore.held_from(order), str | None)
+assert_type(statecore.State("paused", kind="on_hold").kind, statecore.StateKind)
+assert_type(statecore.Transition("go", "a", "b", priority=3).priority, int)
+
+
+async def run_data(order: Order) -> None:
+    assert_type(await statecore.aadvance(order, {"amount": 1}), statecore.Transition)
+    assert_type(await statecore.aresume(order), str)
+    await statecore.ahold(order)
+    await statecore.acancel(order)
