@@ -5,6 +5,8 @@
 - ``awaited``: W9, the async twin of W2, for the libraries in `libs.AWAITING` only.
 - ``data_workflows``: W10 and W11, statecore's workflows from data and expression
   conditions (statecore only: no peer has them).
+- ``stored_definitions``: W12, compiling a definition stored by
+  ``statecore_django.definitions`` (statecore only).
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -38,6 +40,7 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W10": ("data_workflows", "w10", "s"),
     "W10-cel": ("data_workflows", "w10_cel", "s"),
     "W11": ("data_workflows", "w11", "s"),
+    "W12": ("stored_definitions", "w12", "s"),
 }
 
 TITLES = {
@@ -54,6 +57,7 @@ TITLES = {
     "W10": "define the W5 workflow (200 states, 1,000 transitions) from data",
     "W10-cel": "the same data with 100 distinct CEL conditions, compiled cold",
     "W11": "one CEL condition over context data (baseline: the same check in Python)",
+    "W12": "compile a stored 200-step, 1,000-transition definition (statecore_django.definitions)",
 }
 
 
@@ -62,7 +66,7 @@ def takes_part(library: str, workload: str) -> bool:
     if library in CONTEXT:
         return workload in CONTEXT[library]
     group = WORKLOADS[workload][0]
-    if group == "data_workflows":
+    if group in ("data_workflows", "stored_definitions"):
         return library == "statecore"
     if group == "awaited":
         return library in AWAITING
