@@ -228,3 +228,18 @@ def test_log_creation_and_short_columns_are_refused() -> None:
     message = str(caught.value)
     assert "log_creation is True, but a flow creates no objects" in message
     assert "Short.stage has max_length=3" in message
+
+
+def test_django_workflow_on_a_plain_class_is_refused_when_the_class_is_defined() -> None:
+    """It used to fail at the first call inside Django's router; now the class is refused."""
+    with pytest.raises((statecore.WorkflowDefinitionError, RuntimeError)) as caught:
+
+        class Host(statecore.WorkflowEnabled):
+            stage = ReviewWorkflow()
+
+    error = caught.value
+    if not isinstance(error, statecore.WorkflowDefinitionError):  # Python < 3.12 wraps it
+        error = error.__cause__  # type: ignore[assignment]
+    assert isinstance(error, statecore.WorkflowDefinitionError)
+    assert "Host is not a model; put it on a model" in str(error)
+    assert "statecore_django.FlowState(ReviewWorkflow" in str(error)
