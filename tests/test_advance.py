@@ -6,6 +6,8 @@ import asyncio
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import statecore
 from statecore import (
@@ -154,3 +156,43 @@ def test_aadvance_reports_like_advance() -> None:
     with pytest.raises(NoTransitionAvailable) as caught:
         asyncio.run(aadvance(Route(), {"n": -5}))
     assert [a.transition for a in caught.value.candidates] == ["to_fast", "to_manual", "to_slow"]
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.booleans()), min_size=1, max_size=6))
+def test_advance_runs_the_first_holding_transition_by_priority(
+    spec: list[tuple[int, bool]],
+) -> None:
+    """Against a plain model: the highest priority that holds runs, ties in definition order."""
+    data = {
+        "schema_version": 1,
+        "name": "Random",
+        "states": [{"name": "start", "kind": "initial"}]
+        + [{"name": f"s{i}"} for i in range(len(spec))],
+        "transitions": [
+            {
+                "name": f"t{i}",
+                "source": "start",
+                "target": f"s{i}",
+                "conditions": [f"flags.t{i} == true"],
+                "priority": priority,
+            }
+            for i, (priority, _holds) in enumerate(spec)
+        ],
+    }
+
+    class Host(WorkflowEnabled):
+        state = workflow_from_dict(data)()
+
+    context = {"flags": {f"t{i}": holds for i, (_priority, holds) in enumerate(spec)}}
+    order = sorted(range(len(spec)), key=lambda i: -spec[i][0])
+    expected = next((i for i in order if spec[i][1]), None)
+    host = Host()
+    if expected is None:
+        with pytest.raises(NoTransitionAvailable) as caught:
+            advance(host, context)
+        assert [a.transition for a in caught.value.candidates] == [f"t{i}" for i in order]
+        assert host.state == "start"
+    else:
+        assert advance(host, context).name == f"t{expected}"
+        assert host.state == f"s{expected}"

@@ -310,3 +310,21 @@ def test_canonical_data_round_trips(data: dict[str, Any]) -> None:
     flow = workflow_from_dict(data)
     assert workflow_to_dict(flow) == data
     assert workflow_to_dict(workflow_from_json(workflow_to_json(flow))) == data
+
+
+def test_command_line_checks_and_draws_a_json_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m statecore check/graph claim.json`` load the data; broken data exits 2."""
+    from statecore.cli import main
+
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps(CLAIM_DATA), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    assert main(["graph", str(path)]) == 0
+    assert "escalate_risk" in capsys.readouterr().out
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(_claim(initial_state="nowhere")), encoding="utf-8")
+    assert main(["check", str(broken)]) == 2
+    error = capsys.readouterr().err
+    assert "does not define a workflow: initial_state: 'nowhere' is not a state" in error

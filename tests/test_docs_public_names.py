@@ -37,7 +37,7 @@ MODULES = (
     "statecore_django.signals",
     "statecore.data",
     "statecore.expressions",
-    "statecore.advance",
+    "statecore.advancing",
     "statecore.holding",
     "statecore_django.flows",
     "statecore_django.definitions.admin",

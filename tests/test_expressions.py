@@ -209,3 +209,25 @@ def test_missing_extra_gives_the_pip_hint() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "pip install 'statecore[cel]'" in result.stdout
+
+
+def test_threads_see_their_own_context() -> None:
+    """Each thread evaluates the shared compiled expression with the context it set."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def verdicts(flagged: bool) -> set[bool]:
+        payment = Payment(5)
+        with expression_context({"payment": {"flagged": flagged}}):
+            return {payment.escalate.is_available() for _ in range(50)}  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(verdicts, [True, False] * 8))
+    assert results == [{True}, {False}] * 8
+
+
+def test_variables_never_outlive_their_evaluation() -> None:
+    """A variable given to one evaluation is unknown to the next one that does not give it."""
+    expression = Expression("payment.flagged == true")
+    assert expression.evaluate(object(), {"payment": {"flagged": True}}) is True
+    with pytest.raises(ExpressionError, match="undeclared reference to 'payment'"):
+        expression.evaluate(object(), {})

@@ -88,7 +88,7 @@ def test_core_defines_and_runs_a_workflow_without_extras() -> None:
 
 
 def test_importing_statecore_imports_no_extra() -> None:
-    """Importing statecore (and using it) loads no django, graphviz or hypothesis module."""
+    """Importing statecore (and using it) loads no django, graphviz, hypothesis or celpy module."""
     result = subprocess.run(
         [
             sys.executable,
@@ -100,7 +100,7 @@ def test_importing_statecore_imports_no_extra() -> None:
                 statecore.Workflow.to_mermaid  # the graph entry point, not called
                 loaded = sorted(
                     m for m in sys.modules
-                    if m.split(".")[0] in ("django", "graphviz", "hypothesis")
+                    if m.split(".")[0] in ("django", "graphviz", "hypothesis", "celpy")
                 )
                 print(loaded)
                 """

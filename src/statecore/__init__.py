@@ -18,7 +18,7 @@ a method::
 
 from contextlib import suppress as _suppress
 
-from .advance import aadvance, advance, candidates
+from .advancing import aadvance, advance, candidates
 from .availability import Availability, Reason
 from .binding import (
     StateDescriptor,

@@ -38,6 +38,8 @@ MODULE_NOT_FOUND = (
 )
 #: Importing the module raised an error.
 MODULE_FAILED = "importing module {module!r} failed: {error}"
+#: A workflow defined as data (a .json file) does not load.
+DATA_FAILED = "{path} does not define a workflow: {error}"
 #: The module has no such attribute.
 ATTRIBUTE_NOT_FOUND = "{where} has no attribute {attribute!r}{hint}"
 #: The object is not a workflow and holds none.
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     target_help = (
         "the workflow, as MODULE:OBJECT: a Workflow subclass (shop.flows:OrderFlow), a class "
-        "with one workflow (shop.models:Order) or a workflow attribute (shop.models:Order.state)"
+        "with one workflow (shop.models:Order) or a workflow attribute (shop.models:Order.state); "
+        "or a .json file of a workflow defined as data"
     )
 
     graph = commands.add_parser(
@@ -231,12 +234,26 @@ def load_workflow(target: str) -> type[Workflow]:
     Returns:
         The workflow class.
 
+    A target ending in ``.json`` is a file of a workflow defined as data (see
+    `statecore.workflow_from_json`).
+
     Raises:
         CommandError: the target cannot be imported or names no workflow; the message
             says which and what to do.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+        ``.json`` files.
     """
+    if target.endswith(".json"):
+        from .data import workflow_from_json
+        from .errors import WorkflowDefinitionError
+
+        try:
+            return workflow_from_json(target)
+        except WorkflowDefinitionError as exc:
+            error = "; ".join(exc.problems)
+            raise CommandError(DATA_FAILED.format(path=target, error=error)) from None
     module_name, _, path = target.partition(":")
     attributes = path.split(".")
     if not module_name or not path or not all(a.isidentifier() for a in attributes):

@@ -10,7 +10,6 @@ canonical data.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import IO, Any, TypeVar, cast, overload
@@ -140,6 +139,8 @@ def workflow_from_json(
 
     .. versionadded:: 0.2
     """
+    import json  # not worth its import time for `import statecore`
+
     if isinstance(source, str) and source.lstrip().startswith("{"):
         where, text = "JSON text", source
     elif isinstance(source, (str, os.PathLike)):
@@ -214,6 +215,8 @@ def workflow_to_json(workflow: type[Workflow], *, indent: int | None = 2) -> str
 
     .. versionadded:: 0.2
     """
+    import json
+
     return json.dumps(workflow_to_dict(workflow), indent=indent, ensure_ascii=False)
 
 
