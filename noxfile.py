@@ -202,6 +202,8 @@ CORE_TESTS = [
     "--ignore=docs/migrating-from-xworkflows.md",
     "--ignore=docs/rest.md",
     "--ignore=docs/migrating-from-django-fsm.md",
+    "--ignore=docs/flows.md",
+    "--ignore=docs/definitions.md",
     "README.md",
 ]
 
@@ -251,7 +253,7 @@ def tests_django(session: nox.Session, django: str, database: str) -> None:
     _require_server(session, database)
     session.install(
         "-e",
-        ".[django,graphviz]",
+        ".[django,graphviz,cel]",
         f"django~={django}.0",
         *_groups("django-tests", "rest-tests", database=database),
     )
@@ -308,7 +310,7 @@ def browser(session: nox.Session) -> None:
     # The graphviz extra: the admin draws its diagram as SVG with it (Mermaid without).
     session.install(
         "-e",
-        ".[django,graphviz]",
+        ".[django,graphviz,cel]",
         f"django~={LATEST_DJANGO}.0",
         *_groups("browser", database="sqlite"),
     )

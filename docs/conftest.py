@@ -39,6 +39,8 @@ DJANGO_PAGES = tuple(
         "rest.md",
         "migrating-from-django-fsm.md",
         "migrating-from-xworkflows.md",
+        "flows.md",
+        "definitions.md",
     )
 )
 #: The pages whose examples draw SVG or PNG images with Graphviz's ``dot``.
@@ -70,6 +72,7 @@ def configure_django() -> bool:
             "statecore_django.compat.django_fsm",
             "statecore_django.compat.django_fsm_log",
             "statecore_django.compat.django_xworkflows.xworkflow_log",
+            "statecore_django.definitions",
             "shop",
         ],
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",

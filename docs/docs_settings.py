@@ -18,5 +18,6 @@ INSTALLED_APPS = [
     "statecore_django.compat.django_fsm",
     "statecore_django.compat.django_fsm_log",
     "statecore_django.compat.django_xworkflows.xworkflow_log",
+    "statecore_django.definitions",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -54,6 +54,16 @@ MODULES = (
     "statecore_django.compat.django_fsm_log.managers",
     "statecore_django.compat.django_fsm_log.decorators",
     "statecore_django.compat.django_fsm_log.models",
+    "statecore_django.flows",
+    "statecore_django.definitions.admin",
+    "statecore_django.definitions.checks",
+    "statecore_django.definitions.compiler",
+    "statecore_django.definitions.data",
+    "statecore_django.definitions.errors",
+    "statecore_django.definitions.exchange",
+    "statecore_django.definitions.models",
+    "statecore_django.definitions.services",
+    "statecore_django.definitions.versions",
 )
 #: The generated API reference, one page per package.
 API_PAGES = ("api.md", "api-django.md")

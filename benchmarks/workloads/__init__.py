@@ -7,6 +7,8 @@
   DRF ``@action``, through DRF's test client, for statecore only.
 - ``data_workflows``: W11 and W12, statecore's workflows from data and expression
   conditions (statecore only: no peer has them).
+- ``stored_definitions``: W13, compiling a definition stored by
+  ``statecore_django.definitions`` (statecore only).
 - ``django_db``: W7, logged transitions saved to SQLite (``W7-sqlite``) and PostgreSQL
   (``W7-postgresql``), for the libraries in `libs.SAVING` only.
 
@@ -41,6 +43,7 @@ WORKLOADS: dict[str, tuple[str, str, str]] = {
     "W11": ("data_workflows", "w11", "s"),
     "W11-cel": ("data_workflows", "w11_cel", "s"),
     "W12": ("data_workflows", "w12", "s"),
+    "W13": ("stored_definitions", "w13", "s"),
 }
 
 TITLES = {
@@ -58,6 +61,7 @@ TITLES = {
     "W11": "define the W5 workflow (200 states, 1,000 transitions) from data",
     "W11-cel": "the same data with 100 distinct CEL conditions, compiled cold",
     "W12": "one CEL condition over context data (baseline: the same check in Python)",
+    "W13": "compile a stored 200-step, 1,000-transition definition (statecore_django.definitions)",
 }
 
 
@@ -66,7 +70,7 @@ def takes_part(library: str, workload: str) -> bool:
     if library in CONTEXT:
         return workload in CONTEXT[library]
     group = WORKLOADS[workload][0]
-    if group == "data_workflows":
+    if group in ("data_workflows", "stored_definitions"):
         return library == "statecore"
     if group == "awaited":
         return library in AWAITING

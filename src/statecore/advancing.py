@@ -39,7 +39,7 @@ def candidates(instance: Any, *, field: str | None = None) -> list[Implementatio
     Returns:
         The bound transitions, not checked for availability.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     from .binding import get_transition
 
@@ -77,7 +77,7 @@ def advance(
         AwaitRequired: the chosen transition has async callables; use `aadvance`.
         ExpressionError: an expression condition could not be evaluated.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     with expression_context(context) as data:
         tried: list[Availability] = []
@@ -102,7 +102,7 @@ async def aadvance(
 ) -> Transition:
     """The awaitable form of `advance`: async guards, hooks and permissions are awaited.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     with expression_context(context) as data:
         tried: list[Availability] = []

@@ -89,7 +89,7 @@ def workflow_from_dict(
             (``transitions[3].target: unknown state 'revew'``).
         ImportError: a condition needs the ``cel`` extra, which is not installed.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     chosen: object = Workflow if base is None else base  # untyped callers: anything
     if not isinstance(data, Mapping):
@@ -137,7 +137,7 @@ def workflow_from_json(
             the data has problems (with their paths).
         OSError: the file cannot be read.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     import json  # not worth its import time for `import statecore`
 
@@ -176,7 +176,7 @@ def workflow_to_dict(workflow: type[Workflow]) -> dict[str, Any]:
             condition, permission or target chooser, a method-name condition), each
             named with its path.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     problems: list[str] = []
     initial = workflow.initial_state.name
@@ -213,7 +213,7 @@ def workflow_to_json(workflow: type[Workflow], *, indent: int | None = 2) -> str
         WorkflowDefinitionError: as `workflow_to_dict`.
         TypeError: a ``custom`` value is not JSON.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     import json
 

@@ -94,7 +94,7 @@ class Problem(str):
     triple) is a ``TypeError``; a reference to an unknown state is a ``KeyError``;
     anything else (a conflict, a duplicate) is a ``ValueError``, as xworkflows raises them.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     builtin: type[Exception]
@@ -103,7 +103,7 @@ class Problem(str):
 def problem(builtin: type[Exception], message: str) -> Problem:
     """Return ``message`` as a `Problem` of kind ``builtin`` (TypeError, KeyError, ValueError).
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     found = Problem(message)
     found.builtin = builtin
@@ -401,7 +401,7 @@ class NoTransitionAvailable(AbortTransition):
             when no transition leaves the state).
         context: the context data the conditions were evaluated with.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     def __init__(
@@ -428,7 +428,7 @@ class ExpressionError(WorkflowError, ValueError):
         expression: the expression's text.
         reason: what went wrong, in one sentence.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     def __init__(self, message: str, *, expression: str, reason: str) -> None:
@@ -447,7 +447,7 @@ class OperationNotSupported(WorkflowError, TypeError):
         operation: ``"hold"``, ``"resume"`` or ``"cancel"``.
         workflow: the workflow class.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     def __init__(self, message: str, *, operation: str, workflow: type) -> None:

@@ -75,7 +75,7 @@ def expression_context(data: Mapping[str, Any] | None) -> Iterator[Mapping[str, 
     Raises:
         TypeError: ``data`` is not a mapping with string keys, or uses the name ``obj``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     checked = _checked(data)
     token = _CONTEXT.set(_Context(checked))
@@ -91,7 +91,7 @@ def current_context() -> Mapping[str, Any]:
     Hooks and implementations of a transition run by `statecore.advance` read the
     context data they were given here.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     holder = _CONTEXT.get()
     return _EMPTY if holder is None else holder.data
@@ -133,7 +133,7 @@ class Expression:
         ExpressionError: the text is not a valid expression.
         ImportError: the ``cel`` extra is not installed.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ("_program", "text")

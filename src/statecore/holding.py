@@ -158,7 +158,7 @@ def hold(instance: Any, *, field: str | None = None, user: Any = None, **kwargs:
         OperationNotSupported: the workflow has no state of kind ``on_hold``.
         InvalidTransitionError: the object is already on hold, or in a final state.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     _run(_bound(instance, HOLD, field, user), "ahold(...)", kwargs)
 
@@ -179,7 +179,7 @@ def resume(instance: Any, *, field: str | None = None, user: Any = None, **kwarg
         OperationNotSupported: the workflow has no state of kind ``on_hold``.
         InvalidTransitionError: the object is not on hold, or remembers no state.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     wrapper = _bound(instance, RESUME, field, user)
     _run(wrapper, "aresume(...)", kwargs)
@@ -199,7 +199,7 @@ def cancel(instance: Any, *, field: str | None = None, user: Any = None, **kwarg
         OperationNotSupported: the workflow has no state of kind ``cancellation``.
         InvalidTransitionError: the object is in a final state (cancelled included).
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     _run(_bound(instance, CANCEL, field, user), "acancel(...)", kwargs)
 
@@ -217,7 +217,7 @@ async def ahold(
 ) -> None:
     """The awaitable form of `hold`: async hooks, guards and permissions are awaited.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     await _bound(instance, HOLD, field, user).acall(**kwargs)
 
@@ -227,7 +227,7 @@ async def aresume(
 ) -> str:
     """The awaitable form of `resume`; returns the state the object is back in.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     wrapper = _bound(instance, RESUME, field, user)
     await wrapper.acall(**kwargs)
@@ -239,7 +239,7 @@ async def acancel(
 ) -> None:
     """The awaitable form of `cancel`.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     await _bound(instance, CANCEL, field, user).acall(**kwargs)
 
@@ -251,7 +251,7 @@ def held_from(instance: Any, *, field: str | None = None) -> str | None:
         instance: a `statecore.WorkflowEnabled` object.
         field: the state attribute, when the object has several workflows.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     name, _workflow = workflow_field(instance, field)
     value = getattr(instance, memory_attribute(name), None)

@@ -354,7 +354,7 @@ class ImplementationWrapper(Generic[P, R]):
             *args: the call's positional arguments.
             **kwargs: the call's keyword arguments.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         binding = self.binding
         instance = self.instance
@@ -377,7 +377,7 @@ class ImplementationWrapper(Generic[P, R]):
             *args: the call's positional arguments.
             **kwargs: the call's keyword arguments.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         binding = self.binding
         instance = self.instance

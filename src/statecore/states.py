@@ -34,7 +34,7 @@ class StateKind(str, enum.Enum):
     transitions, one with a ``cancellation`` state gets ``cancel`` (see
     `statecore.hold`). ``initial`` marks the state new objects start in, in data.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     NORMAL = "normal"

@@ -348,7 +348,7 @@ class Workflow(Generic[StateNameT]):
 
         See `statecore.workflow_from_dict` (this is it with ``base=cls``).
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         from .data import workflow_from_dict
 
@@ -360,7 +360,7 @@ class Workflow(Generic[StateNameT]):
 
         See `statecore.workflow_from_json` (this is it with ``base=cls``).
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         from .data import workflow_from_json
 
@@ -370,7 +370,7 @@ class Workflow(Generic[StateNameT]):
     def to_dict(cls) -> dict[str, Any]:
         """Return the workflow as data; see `statecore.workflow_to_dict`.
 
-        .. versionadded:: 0.2
+        .. versionadded:: 0.1
         """
         from .data import workflow_to_dict
 

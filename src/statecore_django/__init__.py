@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .fields import ForeignKeyStateField, IntegerStateField, StateField, StateFieldDescriptor
+from .flows import Flow, FlowState
 from .hooks import on_commit
 from .signals import post_transition, pre_transition, transition_failed
 from .workflow import Workflow
@@ -31,6 +32,8 @@ _MODELS = (
 __all__ = [
     "BaseLastTransitionLog",
     "BaseTransitionLog",
+    "Flow",
+    "FlowState",
     "ForeignKeyStateField",
     "GenericLastTransitionLog",
     "GenericTransitionLog",

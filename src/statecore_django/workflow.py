@@ -93,6 +93,34 @@ class Workflow(statecore.Workflow[StateNameT]):
             )
             raise statecore.WorkflowDefinitionError(cls, [msg])
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        """Bind to ``owner``; refuse a class whose transitions could never run.
+
+        A transition of a Django workflow runs in a transaction that saves and logs a
+        model object: on a `statecore.WorkflowEnabled` class that is neither a model nor
+        a `statecore_django.Flow` it has no object to do it with.
+
+        Raises:
+            WorkflowDefinitionError: ``owner`` is such a class.
+        """
+        super().__set_name__(owner, name)
+        from django.db.models import Model
+
+        if (
+            issubclass(owner, statecore.WorkflowEnabled)
+            and not issubclass(owner, Model)
+            and not getattr(owner, "statecore_flow", False)
+        ):
+            msg = (
+                f"{owner.__qualname__}.{name}: {type(self).__qualname__} is a "
+                f"statecore_django.Workflow, whose transitions save and log a Django model "
+                f"object, but {owner.__qualname__} is not a model; put it on a model (with "
+                f"StateField), or on a statecore_django.Flow with "
+                f"{name} = statecore_django.FlowState({type(self).__name__}, model=..., "
+                f"field=...), or subclass statecore.Workflow for a plain object"
+            )
+            raise statecore.WorkflowDefinitionError(owner, [msg])
+
     @classmethod
     def log_model_label(cls) -> tuple[str | type[models.Model] | None, bool]:
         """Return what names the log model, and whether it came from the setting.
@@ -151,7 +179,11 @@ class Workflow(statecore.Workflow[StateNameT]):
         if model is None:
             return
         model.log_transition(
-            transition.name, from_state.name, self._current(instance), instance, **kwargs
+            transition.name,
+            from_state.name,
+            self._current(instance),
+            self._logged(instance),
+            **kwargs,
         )
 
     def log_created(self, instance: Any, field: str, *, state: str | None = None) -> None:
@@ -207,3 +239,13 @@ class Workflow(statecore.Workflow[StateNameT]):
                 return str(getattr(instance, name).name)
         msg = f"{type(self).__qualname__} is not a workflow of {type(instance).__qualname__}"
         raise LookupError(msg)
+
+    def _logged(self, instance: Any) -> Any:
+        """The object a log row refers to: the model object a flow wraps, or ``instance``."""
+        if not getattr(type(instance), "statecore_flow", False):
+            return instance
+        for name, workflow in type(instance)._workflows.items():
+            if workflow is self:
+                stored_object = getattr(getattr(type(instance), name), "stored_object", None)
+                return instance if stored_object is None else stored_object(instance)
+        return instance

@@ -116,7 +116,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if binding.awaits and not awaitables.can_wait():
             # Before any transaction opens: the coroutine of acall, or AwaitRequired.
             return self._awaited_form(args, kwargs)
-        instance = self.instance
+        instance = self.stored_object()
         field = getattr(binding.descriptor, "field", None)
         call = _Call(
             instance=instance,
@@ -179,8 +179,8 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         return result
 
     def _run(self, call: _Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
-        instance = self.instance
-        source = self.binding.descriptor.raw(instance)
+        instance = call.instance
+        source = self.binding.descriptor.raw(self.instance)
         connection = call.connection = transaction.get_connection(call.alias)
         call.enclosed = connection.in_atomic_block
         enclosing = _running.get()
@@ -228,6 +228,16 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if pre_transition.receivers and pre_transition.has_listeners(sender):
             pre_transition.send(**self._signal(source, self.binding.target, args, kwargs))
 
+    def stored_object(self) -> models.Model:
+        """Return the model object whose row the transition writes: the object itself.
+
+        A flow class (`statecore_django.Flow`) returns the model object it wraps; the
+        implementation and hooks still run on the object the transition was called on.
+
+        .. versionadded:: 0.1
+        """
+        return self.instance  # type: ignore[no-any-return]
+
     # -- persistence ----------------------------------------------------------------------
 
     def commit_state(
@@ -247,10 +257,10 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         """
         call = self._call
         binding = self.binding
-        instance = self.instance
+        instance = call.instance
         if not call.entering_on_error:
             call.target = target
-        binding.descriptor.store(instance, target)
+        binding.descriptor.store(self.instance, target)
         field = call.field
         if field is not None and field.is_relation and field.is_cached(instance):  # type: ignore[attr-defined]
             field.delete_cached_value(instance)  # type: ignore[attr-defined]
@@ -276,7 +286,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
 
     def _prepare_row(self, call: _Call, source: str, *, reload: bool = True) -> None:
         """Refuse what must not be written; take the pessimistic lock (and read the row)."""
-        instance = self.instance
+        instance = call.instance
         transition = self.binding.transition.name
         if instance.pk is None:
             if not instance._state.adding:
@@ -306,7 +316,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         since it was loaded takes the row's value (the transition's code then reads
         what is committed), one it changed keeps its value. Without, only the state.
         """
-        instance = self.instance
+        instance = call.instance
         field = call.field
         values = instance.__dict__
         if reload:
@@ -353,7 +363,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         and after hooks, for what they changed, and does nothing when they changed
         nothing.
         """
-        instance = self.instance
+        instance = call.instance
         field = call.field
         if instance._state.adding or instance.pk is None:
             if after_hooks:
@@ -421,7 +431,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         self, call: _Call, table: type[models.Model], source: str, where: dict[str, Any]
     ) -> statecore.ConcurrentTransition:
         """Say why a conditional UPDATE matched no row: the row is gone, or what changed."""
-        instance = self.instance
+        instance = call.instance
         field = call.field
         names = list(where) or [table._meta.pk.attname]
         found = list(_rows(call, table).filter(pk=instance.pk).values_list(*names))
@@ -452,7 +462,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if not (connection.needs_rollback or errors.swallowed or _aborted(connection)):
             return
         msg = (
-            f"transition {self.binding.transition.name!r} of {describe(self.instance)} was "
+            f"transition {self.binding.transition.name!r} of {describe(self._call.instance)} was "
             f"not applied: a database error inside its transaction was caught and ignored, "
             f"so the database rolls the transaction back; let the error propagate, or run "
             f"the failing query in its own transaction.atomic() block"
@@ -471,7 +481,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         states = type(binding.descriptor.workflow).states
         return {
             "sender": self._call.sender,
-            "instance": self.instance,
+            "instance": self._call.instance,
             "transition": binding.transition,
             "source": states[source] if source in states else statecore.State(source),
             "target": states[target] if target is not None else None,
@@ -492,7 +502,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         kwargs: dict[str, Any],
     ) -> statecore.State | None:
         """Restore memory after the rollback, enter ``on_error``; return the state entered."""
-        instance = self.instance
+        instance = call.instance
         for other, snapshot in reversed(call.nested):
             _restore(other, snapshot)
         _restore(instance, call.snapshot)
@@ -518,10 +528,11 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
 
     def _failed_after_commit(self, call: _Call, exc: BaseException) -> None:
         target = call.target if call.target is not None else self.binding.target
+        instance = call.instance
         add_note(
             exc,
             f"statecore_django: transition {self.binding.transition.name!r} of "
-            f"{describe(self.instance)} was committed ({describe(self.instance)} is in state "
+            f"{describe(instance)} was committed ({describe(instance)} is in state "
             f"{target!r}, saved and logged); this error was raised after the commit, by an "
             f"on_commit hook. On_commit hooks registered after it did not run.",
         )
@@ -533,7 +544,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         return statecore.ConcurrentTransition(
             message,
             transition=self.binding.transition.name,
-            instance=self.instance,
+            instance=self._call.instance,
             expected=source,
             actual=actual,
         )
@@ -544,7 +555,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         else:
             what = f"the database holds state {actual!r}"
         message = (
-            f"{describe(self.instance)} was in state {source!r} in memory but {what}, so "
+            f"{describe(self._call.instance)} was in state {source!r} in memory but {what}, so "
             f"transition {self.binding.transition.name!r} was not applied; reload the object "
             f"(refresh_from_db()) and decide again"
         )
@@ -555,7 +566,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         if not isinstance(exc, DatabaseError) or not is_conflict(exc):
             return None
         message = (
-            f"transition {self.binding.transition.name!r} of {describe(self.instance)} "
+            f"transition {self.binding.transition.name!r} of {describe(self._call.instance)} "
             f"conflicted with another transaction ({exc}); it was rolled back: reload the "
             f"object and try again"
         )
@@ -594,7 +605,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
         kwargs: dict[str, Any],
     ) -> statecore.State | None:
         """Enter ``on_error`` on the restored object; return its State, or None if that failed."""
-        instance = self.instance
+        instance = call.instance
         call.entering_on_error = True
         call.baseline = call.snapshot[0]
         call.written = False

@@ -22,6 +22,16 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.django.settings")
 
 
+#: Tests of OS processes sharing the test database: PostgreSQL and MariaDB only. The
+#: SQLite test database lives in memory, one per process, so on SQLite they are not
+#: collected (rather than skipped: CI counts a skip as a failure); the PostgreSQL and
+#: MariaDB sessions run them.
+SERVER_ONLY = ("test_flows_processes.py", "test_definitions_processes.py")
+collect_ignore = (
+    list(SERVER_ONLY) if os.environ.get("STATECORE_TEST_DB", "sqlite") == "sqlite" else []
+)
+
+
 def _unreachable() -> str | None:
     """Return why the configured database cannot be reached, or None when it answers."""
     from django.conf import settings

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "statecore_django",
     "statecore_django.log",
+    "statecore_django.definitions",
     "tests.django.testapp",
     "tests.django.checksapp",
     "statecore_django.compat.django_xworkflows",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "statecore_django.compat.django_fsm",
     "statecore_django.compat.django_fsm_log",
     "tests.django.fsmapp",
+    "tests.django.flowapp",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ Write ``from statecore.compat import xworkflows`` where the program imported
 everything else stays as written. What differs from statecore's own API, and what is
 left out, is listed in `statecore.compat.xworkflows.base`.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ class StateName(str):
     expects a name) and it is equal to the `State` too; ``title`` and ``state`` give the
     rest.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     state: State
@@ -133,7 +133,7 @@ class Transition:
         target: the state it enters (None for a transition with several targets).
         definition: the `statecore.Transition`.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ("definition", "source", "target")
@@ -170,7 +170,7 @@ class TransitionList(_CoreTransitionList):
     The engine reads the same list through statecore's internal accessors, which keep
     giving `statecore.Transition` objects.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ("_states", "_views")
@@ -205,7 +205,7 @@ class TransitionList(_CoreTransitionList):
 class StateProperty(StateDescriptor):
     """A host class's state attribute, with xworkflows' ``field_name`` and ``workflow``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -228,7 +228,7 @@ class TransitionHook:
         priority: higher runs first.
         names: the transitions (or states) it was declared for; ``("*",)`` for all.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ("function", "kind", "names", "priority")
@@ -251,7 +251,7 @@ class ImplementationWrapper(statecore.ImplementationWrapper[Any, Any]):
     Subclasses may override ``_pre_transition`` and ``_post_transition`` and call
     ``super()``, as with xworkflows.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -301,7 +301,7 @@ class Workflow(statecore.Workflow):
     ``_workflows[field].workflow``), and bound transitions are this namespace's
     `ImplementationWrapper`.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     implementation_class: ClassVar[type[statecore.ImplementationWrapper[Any, Any]]] = (
@@ -364,7 +364,7 @@ def transition(
     Raises:
         ValueError: used bare, as ``@transition`` without parentheses.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     if callable(trname):
         msg = "@transition must be called: write @transition() or @transition('name')"
@@ -412,7 +412,7 @@ class WorkflowEnabled(statecore.WorkflowEnabled):
     are installed, and a renamed implementation (``@transition('name')`` on a method of
     another name) is reachable only by its method's name.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

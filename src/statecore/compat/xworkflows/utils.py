@@ -20,7 +20,7 @@ def iterclass(cls: type) -> Iterator[tuple[str, Any]]:
     Yields:
         ``(name, value)`` pairs.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
     for name in dir(cls):
         try:

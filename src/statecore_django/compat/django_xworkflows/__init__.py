@@ -20,7 +20,7 @@ package), as Django requires of a module that defines models.
 What differs from statecore's own adapter, and what is left out, is listed in
 `statecore_django.compat.django_xworkflows.models`.
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

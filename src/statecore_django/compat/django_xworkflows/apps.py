@@ -8,7 +8,7 @@ from django.apps import AppConfig
 class DjangoXWorkflowsConfig(AppConfig):
     """Application config under django_xworkflows' label, ``django_xworkflows``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     name = "statecore_django.compat.django_xworkflows"

@@ -94,7 +94,7 @@ class _SerializedWorkflow:
 class StateSelect(forms.Select):
     """django_xworkflows' select widget: renders a state, a wrapper or a name as the name.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     def format_value(self, value: Any) -> list[str]:
@@ -110,7 +110,7 @@ class StateFieldProperty(StateFieldDescriptor):
     On the class it gives the workflow (``Model.state.states``); ``None`` sets the initial
     state; an invalid state raises ``django.core.exceptions.ValidationError``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -137,7 +137,7 @@ class StateField(_StateField):
         **kwargs: ``CharField`` options; ``choices``, ``default``, ``blank`` and ``null``
             are the workflow's, and ``max_length`` is at least the longest state name.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     #: The smallest ``max_length``, as django_xworkflows sizes its columns.

@@ -21,7 +21,7 @@ arguments before the implementation runs.
 Left out on purpose: ``WorkflowEnabledMeta`` (statecore binds without a metaclass) and
 the ``rebuild_transitionlog_states`` command (it relied on APIs Django removed).
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ __all__ = [
 class BaseWorkflowEnabled(xwbase.WorkflowEnabled):
     """The mixin django_xworkflows' migrations name in a model's ``bases``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
 
@@ -84,7 +84,7 @@ class_prepared.connect(_hide_renamed, dispatch_uid="statecore_django.compat.djan
 class WorkflowEnabled(BaseWorkflowEnabled, models.Model):
     """django_xworkflows' abstract base for models with a ``StateField``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     class Meta:
@@ -99,7 +99,7 @@ class BaseTransitionLog(_statecore_models.BaseTransitionLog):
     ``log_transition`` takes the row's values as keyword arguments (the
     ``EXTRA_LOG_ATTRIBUTES`` already picked), as django_xworkflows' does.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     MODIFIED_OBJECT_FIELD: ClassVar[str] = ""
@@ -143,7 +143,7 @@ class BaseTransitionLog(_statecore_models.BaseTransitionLog):
 class GenericTransitionLog(BaseTransitionLog):
     """django_xworkflows' generic log: an integer ``content_id`` and a content type.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     MODIFIED_OBJECT_FIELD = "modified_object"
@@ -177,7 +177,7 @@ class GenericTransitionLog(BaseTransitionLog):
 class BaseLastTransitionLog(BaseTransitionLog):
     """django_xworkflows' log of the last transition only: one row per object, updated.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     class Meta:
@@ -208,7 +208,7 @@ class BaseLastTransitionLog(BaseTransitionLog):
 class GenericLastTransitionLog(BaseLastTransitionLog):
     """django_xworkflows' generic last-transition log (unique per content type and id).
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     MODIFIED_OBJECT_FIELD = "modified_object"

@@ -16,7 +16,7 @@ into statecore's ``statecore_log.TransitionLog`` in a data migration::
         ]
         operations = [migrations.RunPython(copy_transition_logs, migrations.RunPython.noop)]
 
-.. versionadded:: 0.2
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations

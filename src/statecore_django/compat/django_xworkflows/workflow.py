@@ -26,7 +26,7 @@ class DjangoImplementationWrapper(_Transactional[Any, Any], xwbase.Implementatio
     writes its log row, as `statecore_django.TransactionalImplementationWrapper` does;
     ``save=False`` and ``log=False`` opt out per call.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -35,7 +35,7 @@ class DjangoImplementationWrapper(_Transactional[Any, Any], xwbase.Implementatio
 class TransactionalImplementationWrapper(DjangoImplementationWrapper):
     """django_xworkflows' transactional wrapper (every wrapper here is transactional).
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -50,7 +50,7 @@ class Workflow(xwbase.Workflow, statecore_django.Workflow):
       ``"xworkflow_log.TransitionLog"`` when the compat log app is installed, else no log.
     - ``log_model_class``: the log model class; when set, it wins over ``log_model``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     implementation_class: ClassVar[type[_Transactional[Any, Any]]] = DjangoImplementationWrapper

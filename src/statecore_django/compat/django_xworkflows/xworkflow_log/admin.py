@@ -13,7 +13,7 @@ from .models import TransitionLog
 class TransitionLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """List and view the log rows; nobody adds, changes or deletes them here.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     actions = None

@@ -12,7 +12,7 @@ class XWorkflowLogConfig(AppConfig):
     Its model, `TransitionLog`, is django_xworkflows' ``xworkflow_log_transitionlog``
     table, column for column, so a project's existing rows stay and new ones join them.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     name = "statecore_django.compat.django_xworkflows.xworkflow_log"

@@ -18,7 +18,7 @@ class TransitionLog(GenericTransitionLog):
 
     The user model is the ``XWORKFLOWS_USER_MODEL`` setting, else ``AUTH_USER_MODEL``.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
 
     EXTRA_LOG_ATTRIBUTES = (("user", "user", None),)

@@ -1,0 +1,1 @@
+"""Management commands of statecore_django.definitions."""

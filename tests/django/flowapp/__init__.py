@@ -1,0 +1,1 @@
+"""Models of the flow-class and database-defined workflow tests."""
