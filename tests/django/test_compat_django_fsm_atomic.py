@@ -229,3 +229,23 @@ def test_row_locked_elsewhere_surfaces_as_concurrent_transition() -> None:
     assert (payment.state, payment.amount) == ("new", 0)
     payment.pay(amount=9)
     assert Payment.objects.get(pk=payment.pk).state == "paid"
+
+
+def test_json_value_changed_in_place_is_saved_by_the_atomic_transition() -> None:
+    """A JSON value the transition changes in place (no new object) is written with the state."""
+    payment = Payment.objects.create()
+    payment.pay(amount=5)
+    payment.settle("R-1")
+    stored = Payment.objects.get(pk=payment.pk)
+    assert (stored.state, stored.details) == ("settled", {"reference": "R-1"})
+
+
+def test_json_value_changed_in_place_is_restored_when_the_transition_fails() -> None:
+    """A failed atomic transition gives back the JSON value as it was, not the edited one."""
+    payment = Payment.objects.create()
+    payment.pay(amount=5)
+    with pytest.raises(ValueError, match="bank unreachable"):
+        payment.settle_badly("R-2")
+    assert (payment.state, payment.details) == ("paid", {})
+    stored = Payment.objects.get(pk=payment.pk)
+    assert (stored.state, stored.details) == ("paid", {})

@@ -160,6 +160,7 @@ class Payment(models.Model):
 
     amount = models.IntegerField(default=0)
     note = models.CharField(max_length=100, blank=True)
+    details = models.JSONField(default=dict)
     state = fsm.FSMField(default="new", atomic=True)
 
     @fsm_log_by
@@ -183,6 +184,18 @@ class Payment(models.Model):
     @fsm.transition(field=state, source="paid", target="refunded")
     def refund(self) -> None:
         """Refund."""
+
+    @fsm.transition(field=state, source="paid", target="settled")
+    def settle(self, reference: str) -> None:
+        """Record the bank's reference by changing the JSON value in place."""
+        self.details["reference"] = reference
+
+    @fsm.transition(field=state, source="paid", target="settled")
+    def settle_badly(self, reference: str) -> None:
+        """Change the JSON value in place, then fail."""
+        self.details["reference"] = reference
+        msg = "bank unreachable"
+        raise ValueError(msg)
 
 
 class LockedPayment(models.Model):

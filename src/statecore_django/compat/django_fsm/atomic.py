@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import DatabaseError, router, transaction
 
+from ... import persistence
 from ...wrappers import is_conflict
 from .errors import ConcurrentTransition
 from .signals import post_transition
@@ -50,7 +51,7 @@ def run_atomic(
     """Run one transition in its own transaction, saved and logged (see the module)."""
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
-    values = dict(instance.__dict__)
+    values = persistence.snapshot_values(instance)
     adding, db = instance._state.adding, instance._state.db
     source = field.get_state(instance)
     try:
@@ -148,6 +149,7 @@ def _restore(instance: Any, model: type, values: dict[str, Any], adding: bool, d
     state = instance._state
     instance.__dict__.clear()
     instance.__dict__.update(values)
+    instance.__dict__["_state"] = state
     instance.__class__ = model
     state.adding, state.db = adding, db
 
@@ -164,7 +166,7 @@ def _enter_on_error(
 ) -> None:
     """Enter the ``on_error`` state in a transaction of its own, saved and logged."""
     model = type(instance)
-    values = dict(instance.__dict__)
+    values = persistence.snapshot_values(instance)
     adding, db = instance._state.adding, instance._state.db
     source = field.get_state(instance)
     try:
