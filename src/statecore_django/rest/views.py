@@ -10,6 +10,7 @@ Mixed into a ``GenericViewSet`` (a ``ModelViewSet``, say) registered on a router
 
 The transition runs on ``get_transition_target(obj)``: the model instance by default,
 any object carrying a workflow (a flow class wrapping the instance) when overridden.
+Expression conditions see the context data of ``get_transition_context(request, obj)``.
 
 DRF's views are synchronous; a transition with ``async def`` hooks, guards or
 permission is awaited from the view through ``async_to_sync``.
@@ -90,6 +91,19 @@ class TransitionViewSetMixin:
         """
         return {}
 
+    def get_transition_context(self, request: Request, obj: Any) -> Mapping[str, Any] | None:
+        """Return the context data that expression conditions see (None: none).
+
+        The transition endpoint, the listing and `StateSerializerField`'s detail form
+        evaluate the workflow's CEL conditions inside
+        ``statecore.expression_context(<this>)``. An expression reads the object as
+        ``obj`` in any case; return variables for what it reads besides, built on the
+        server (``{"claim": {"amount": obj.amount}}``, the user's groups). Put request
+        data in it only when a condition is meant to check what the client sends: a
+        client can make such a condition hold by sending what it asks for.
+        """
+        return None
+
     # -- a safety net under serializers that would write a state --------------------------
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -166,7 +180,8 @@ class TransitionViewSetMixin:
             arguments.update(serializer.validated_data)
         arguments.update(self.get_transition_kwargs(request, obj, wrapper.transition))
         try:
-            _perform(wrapper.as_user(_user({"request": request})), arguments)
+            with statecore.expression_context(self.get_transition_context(request, obj)):
+                _perform(wrapper.as_user(_user({"request": request})), arguments)
         except statecore.ConcurrentTransition as exc:
             raise refusal(exc) from None  # its state: the one found in the database
         except statecore.AbortTransition as exc:
@@ -177,9 +192,12 @@ class TransitionViewSetMixin:
     def transitions(self, request: Request, **kwargs: Any) -> Response:
         """List the transitions from the object's current state, for the requesting user."""
         view: Any = self
-        target = self.get_transition_target(view.get_object())
+        obj = view.get_object()
+        target = self.get_transition_target(obj)
         user = _user({"request": request})
-        return Response(describe_transitions(target, user, field=self.transition_field))
+        with statecore.expression_context(self.get_transition_context(request, obj)):
+            listed = describe_transitions(target, user, field=self.transition_field)
+        return Response(listed)
 
     # -- one action per known transition (names in URLs and in the OpenAPI schema) --------
 
