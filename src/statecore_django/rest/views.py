@@ -18,7 +18,7 @@ permission is awaited from the view through ``async_to_sync``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rest_framework.decorators import action
@@ -31,6 +31,7 @@ import statecore
 from statecore.binding import state_descriptors
 
 from ..admin_mixins import _perform
+from ..flows import FlowStateDescriptor
 from .errors import refusal
 from .fields import _user, state_change_refusal
 from .serializers import describe_transitions
@@ -49,6 +50,11 @@ class TransitionViewSetMixin:
             not listed here uses its ``custom["serializer"]`` if it declares one, else
             takes no input.
         transition_field: the state field whose transitions are exposed; None for all.
+        flow_class: a flow class (`statecore_django.Flow`) whose constructor takes the
+            model instance: the transitions then run on ``flow_class(obj)``, the routes
+            and the schema list the flow's transitions, and the model fields holding its
+            states are refused to direct writes as state fields are. None (the default):
+            the model's own state fields.
         allow_state_assignment: let `StateSerializerField` accept a new state written
             directly (PUT/PATCH), for model fields that are not ``protected``. Default
             False: a state changes only through the transition endpoints.
@@ -58,6 +64,7 @@ class TransitionViewSetMixin:
 
     transition_serializers: ClassVar[Mapping[str, type[BaseSerializer[Any]]]] = {}
     transition_field: ClassVar[str | None] = None
+    flow_class: ClassVar[type[Any] | None] = None
     allow_state_assignment: ClassVar[bool] = False
 
     # -- hooks --------------------------------------------------------------------------
@@ -65,10 +72,12 @@ class TransitionViewSetMixin:
     def get_transition_target(self, obj: Any) -> Any:
         """Return the object whose transitions run: ``obj`` itself by default.
 
-        Override it to run the transitions of something else built from the model
-        instance, such as a flow class wrapping it. The response still serializes
+        With `flow_class` set, ``flow_class(obj)``. Override it to run the transitions of
+        something else built from the model instance. The response still serializes
         ``obj``.
         """
+        if self.flow_class is not None:
+            return self.flow_class(obj)
         return obj
 
     def get_transition_serializer_class(
@@ -133,14 +142,11 @@ class TransitionViewSetMixin:
         if model is None or not isinstance(data, Mapping):
             return
         errors: dict[str, list[str]] = {}
-        for name, descriptor in state_descriptors(model).items():
+        for name, (workflow, read) in _written_states(model, self.flow_class).items():
             if name not in data:
                 continue
-            workflow = descriptor.workflow
-            if instance is None:
-                current = str(type(workflow).initial_state.name)
-            else:
-                current = descriptor.raw(instance)
+            initial = str(type(workflow).initial_state.name)
+            current = initial if instance is None else read(instance)
             value = data[name]
             if str(getattr(value, "name", value)) == current:
                 continue
@@ -205,17 +211,19 @@ class TransitionViewSetMixin:
     def schema_transitions(cls) -> list[statecore.Transition]:
         """Return the transitions known when the class is used: one action each.
 
-        By default, the transitions of the state fields of ``queryset.model`` (those of
-        ``transition_field`` only, when set). Override it when the transitions run on
-        another target (`get_transition_target`); transitions not listed still run
-        through ``transitions/{transition_name}/``.
+        By default, the transitions of the state fields of ``queryset.model``, or of the
+        states of `flow_class` when set (those of ``transition_field`` only, when set).
+        Override it when the transitions run on another target
+        (`get_transition_target`); transitions not listed still run through
+        ``transitions/{transition_name}/``.
         """
-        queryset = getattr(cls, "queryset", None)
-        model = getattr(queryset, "model", None)
-        if model is None:
+        holder = cls.flow_class
+        if holder is None:
+            holder = getattr(getattr(cls, "queryset", None), "model", None)
+        if holder is None:
             return []
         found: dict[str, statecore.Transition] = {}
-        for name, descriptor in state_descriptors(model).items():
+        for name, descriptor in state_descriptors(holder).items():
             if cls.transition_field in (None, name):
                 for declared in type(descriptor.workflow).transitions:
                     found.setdefault(declared.name, declared)
@@ -234,6 +242,39 @@ class TransitionViewSetMixin:
                     setattr(cls, attribute, _transition_action(name))
         extra: list[Any] = super().get_extra_actions()  # type: ignore[misc]
         return extra
+
+
+def _written_states(
+    model: type[Any], flow_class: type[Any] | None
+) -> dict[str, tuple[statecore.Workflow, Callable[[Any], str]]]:
+    """The model's fields holding a state: field name -> (workflow, reader of its name).
+
+    Its own state fields, and the fields of ``model`` that a flow class's states live in.
+    """
+    found: dict[str, tuple[statecore.Workflow, Callable[[Any], str]]] = {
+        name: (descriptor.workflow, descriptor.raw)
+        for name, descriptor in state_descriptors(model).items()
+    }
+    if flow_class is not None:
+        for descriptor in state_descriptors(flow_class).values():
+            if (
+                isinstance(descriptor, FlowStateDescriptor)
+                and descriptor.field is not None
+                and issubclass(model, descriptor.model)
+            ):
+                field = descriptor.field
+                found[field.name] = (descriptor.workflow, _field_reader(field.attname))
+    return found
+
+
+def _field_reader(attname: str) -> Callable[[Any], str]:
+    """Read the state name a model instance holds in column ``attname``."""
+
+    def read(instance: Any) -> str:
+        value = getattr(instance, attname)
+        return str(getattr(value, "name", value))
+
+    return read
 
 
 def _transition_action(name: str) -> Any:

@@ -130,12 +130,34 @@ def test_flow_transitions_appear_in_the_openapi_schema() -> None:
     approve = paths["/api/reports/{id}/transitions/approve/"]["post"]
     body = approve["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/Approve"}
-    assert approve["operationId"] == "report_transition_approve"
     assert approve["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Report"
     }
-    # database-defined workflows are known at run time only: the generic route is shown
-    assert "/api/instances/{id}/transitions/{transition_name}/" in paths
+
+
+def test_run_time_transitions_have_a_generic_operation_in_the_openapi_schema() -> None:
+    """Definitions' transitions are unknown to the class: transitions/{transition_name}/."""
+    pytest.importorskip("drf_spectacular")
+    from drf_spectacular.generators import SchemaGenerator
+
+    with override_settings(
+        REST_FRAMEWORK={"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+    ):
+        schema = SchemaGenerator(urlconf=URLCONF).get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/instances/{id}/transitions/{transition_name}/"]["post"]
+    (name,) = [p for p in operation["parameters"] if p["name"] == "transition_name"]
+    assert (name["in"], name["schema"]) == ("path", {"type": "string"})
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "object"
+    assert operation["requestBody"].get("required") is not True
+    responses = operation["responses"]
+    assert sorted(responses) == ["200", "400", "403", "404", "409", "422"]
+    assert responses["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Instance"
+    }
+    assert responses["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TransitionError"
+    }
 
 
 # -- a workflow built with Workflow.from_dict, with CEL conditions ------------------------
@@ -245,3 +267,64 @@ def test_definition_instance_hold_and_resume_are_actions_and_listed() -> None:
     assert (response.status_code, response.data["step"]) == (200, "paused")
     response = post(agent, "instances", instance.pk, "resume")
     assert (response.status_code, response.data["step"]) == (200, "submission")
+
+
+# -- flow_class: the same flow, declared instead of overriding the hooks -------------------
+
+
+def test_flow_class_attribute_runs_the_transitions_on_the_flow() -> None:
+    """With flow_class set, transitions/approve/ runs ReviewFlow(report) by default."""
+    report = Report.objects.create(title="Q4")
+    editor = User.objects.create(username="editor")
+    response = post(editor, "flow-reports", report.pk, "approve")
+    assert response.status_code == 200, response.data
+    assert Report.objects.get(pk=report.pk).stage == "approved"
+    assert ReportChangeLog.objects.filter(report=report, target="approved").exists()
+    (row,) = TransitionLog.for_object(report)
+    assert row.user == editor
+
+
+def test_flow_class_field_cannot_be_moved_by_patch_or_put() -> None:
+    """A writable 'stage' in a plain ModelSerializer is refused with 400 by the mixin."""
+    report = Report.objects.create(title="Q4")
+    client = client_for(User.objects.create(username="editor"))
+    url = f"/api/flow-reports/{report.pk}/"
+    response = client.patch(url, {"stage": "published"}, format="json")
+    assert response.status_code == 400
+    assert "approve, reject" in str(response.data["stage"][0])
+    response = client.put(url, {"title": "Q4", "stage": "approved"}, format="json")
+    assert response.status_code == 400
+    assert Report.objects.get(pk=report.pk).stage == "new"
+    response = client.put(url, {"title": "Q4 final", "stage": "new"}, format="json")
+    assert response.status_code == 200
+    stored = Report.objects.get(pk=report.pk)
+    assert (stored.title, stored.stage) == ("Q4 final", "new")
+
+
+def test_flow_class_field_cannot_be_set_on_create() -> None:
+    """POST a new report in another stage than the flow's initial one: 400, no row."""
+    client = client_for(User.objects.create(username="editor"))
+    response = client.post("/api/flow-reports/", {"title": "X", "stage": "published"})
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+    response = client.post("/api/flow-reports/", {"title": "X", "stage": "new"})
+    assert response.status_code == 201
+    assert Report.objects.get().stage == "new"
+
+
+def test_flow_class_transitions_appear_in_the_openapi_schema() -> None:
+    """Without overriding schema_transitions(), flow_class gives one operation each."""
+    pytest.importorskip("drf_spectacular")
+    from drf_spectacular.generators import SchemaGenerator
+
+    with override_settings(
+        REST_FRAMEWORK={"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+    ):
+        schema = SchemaGenerator(urlconf=URLCONF).get_schema(request=None, public=True)
+    prefix = "/api/flow-reports/{id}/transitions/"
+    assert sorted(p for p in schema["paths"] if p.startswith(prefix)) == [
+        prefix,
+        f"{prefix}approve/",
+        f"{prefix}publish/",
+        f"{prefix}reject/",
+    ]

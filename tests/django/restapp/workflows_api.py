@@ -45,6 +45,22 @@ class ReportViewSet(TransitionViewSetMixin, viewsets.ModelViewSet[Report]):
         return list(ReviewWorkflow.transitions)
 
 
+class PlainReportSerializer(serializers.ModelSerializer[Report]):
+    """DRF's own ModelSerializer: the flow's field is a writable CharField."""
+
+    class Meta:
+        model = Report
+        fields = ("id", "title", "stage")
+
+
+class FlowReportViewSet(TransitionViewSetMixin, viewsets.ModelViewSet[Report]):
+    """The same flow named by flow_class: target, schema and write refusals by default."""
+
+    queryset = Report.objects.all()
+    serializer_class = PlainReportSerializer
+    flow_class = ReviewFlow
+
+
 # -- a model whose StateField workflow was built from data, with CEL conditions ----------
 
 
@@ -87,6 +103,7 @@ class InstanceViewSet(TransitionViewSetMixin, viewsets.ReadOnlyModelViewSet[Work
 
 router = routers.DefaultRouter()
 router.register("reports", ReportViewSet)
+router.register("flow-reports", FlowReportViewSet, basename="flow-report")
 router.register("expenses", ExpenseViewSet)
 router.register("instances", InstanceViewSet)
 
