@@ -111,13 +111,17 @@ class StateSerializerField(serializers.Field):  # type: ignore[type-arg]
         from .serializers import describe_transitions
 
         target = instance
+        context: Mapping[str, Any] | None = None
         view = self.context.get("view")
         if view is not None and hasattr(view, "get_transition_target"):
             target = view.get_transition_target(instance)
+            context = view.get_transition_context(self.context.get("request"), instance)
+        with statecore.expression_context(context):
+            transitions = describe_transitions(target, _user(self.context), field=self.source)
         return {
             "name": name,
             "title": str(getattr(state, "title", name)),
-            "transitions": describe_transitions(target, _user(self.context), field=self.source),
+            "transitions": transitions,
         }
 
     def _wants_detail(self) -> bool:

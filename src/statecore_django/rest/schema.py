@@ -7,8 +7,9 @@ operation per transition of `TransitionViewSetMixin.schema_transitions`, with th
 transition's input serializer as request body, the ViewSet's serializer as the 200
 response and `TransitionErrorSerializer` for 400, 403, 404, 409 and 422; and the listing
 ``GET .../transitions/`` as a list of `AvailableTransitionSerializer`. The generic
-``transitions/{transition_name}/`` route is left out when every transition has its own
-operation.
+``transitions/{transition_name}/`` route is left out when the ViewSet lists transitions;
+otherwise (workflows known at run time only) it is shown with the name as a string path
+parameter, a JSON object as the optional input and the same answers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension, OpenApiViewExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 
 from .serializers import AvailableTransitionSerializer, TransitionErrorSerializer
 from .views import _ACTION_PREFIX
@@ -65,7 +67,27 @@ class TransitionViewSetExtension(OpenApiViewExtension):  # type: ignore[no-untyp
                 request=request,
                 responses=responses,
             )(_delegate(name))
-        attributes["transition"] = extend_schema(exclude=bool(transitions))(_delegate("transition"))
+        generic: dict[int, Any] = {
+            code: OpenApiResponse(TransitionErrorSerializer, description=text)
+            for code, text in _REFUSALS.items()
+        }
+        if serializer is not None:
+            generic[200] = OpenApiResponse(serializer, description="the object, moved")
+        attributes["transition"] = extend_schema(
+            exclude=bool(transitions),
+            operation_id=f"{_operation_prefix(view)}",
+            summary="Run a transition",
+            parameters=[
+                OpenApiParameter(
+                    "transition_name",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.PATH,
+                    description="the transition's name (see the transitions listing)",
+                )
+            ],
+            request=OpenApiTypes.OBJECT,
+            responses=generic,
+        )(_delegate("transition"))
         attributes["transitions"] = extend_schema(
             summary="Transitions from the current state",
             responses={200: AvailableTransitionSerializer(many=True)},

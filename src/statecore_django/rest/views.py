@@ -10,6 +10,7 @@ Mixed into a ``GenericViewSet`` (a ``ModelViewSet``, say) registered on a router
 
 The transition runs on ``get_transition_target(obj)``: the model instance by default,
 any object carrying a workflow (a flow class wrapping the instance) when overridden.
+Expression conditions see the context data of ``get_transition_context(request, obj)``.
 
 DRF's views are synchronous; a transition with ``async def`` hooks, guards or
 permission is awaited from the view through ``async_to_sync``.
@@ -17,7 +18,7 @@ permission is awaited from the view through ``async_to_sync``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rest_framework.decorators import action
@@ -30,6 +31,7 @@ import statecore
 from statecore.binding import state_descriptors
 
 from ..admin_mixins import _perform
+from ..flows import FlowStateDescriptor
 from .errors import refusal
 from .fields import _user, state_change_refusal
 from .serializers import describe_transitions
@@ -48,6 +50,11 @@ class TransitionViewSetMixin:
             not listed here uses its ``custom["serializer"]`` if it declares one, else
             takes no input.
         transition_field: the state field whose transitions are exposed; None for all.
+        flow_class: a flow class (`statecore_django.Flow`) whose constructor takes the
+            model instance: the transitions then run on ``flow_class(obj)``, the routes
+            and the schema list the flow's transitions, and the model fields holding its
+            states are refused to direct writes as state fields are. None (the default):
+            the model's own state fields.
         allow_state_assignment: let `StateSerializerField` accept a new state written
             directly (PUT/PATCH), for model fields that are not ``protected``. Default
             False: a state changes only through the transition endpoints.
@@ -57,6 +64,7 @@ class TransitionViewSetMixin:
 
     transition_serializers: ClassVar[Mapping[str, type[BaseSerializer[Any]]]] = {}
     transition_field: ClassVar[str | None] = None
+    flow_class: ClassVar[type[Any] | None] = None
     allow_state_assignment: ClassVar[bool] = False
 
     # -- hooks --------------------------------------------------------------------------
@@ -64,10 +72,12 @@ class TransitionViewSetMixin:
     def get_transition_target(self, obj: Any) -> Any:
         """Return the object whose transitions run: ``obj`` itself by default.
 
-        Override it to run the transitions of something else built from the model
-        instance, such as a flow class wrapping it. The response still serializes
+        With `flow_class` set, ``flow_class(obj)``. Override it to run the transitions of
+        something else built from the model instance. The response still serializes
         ``obj``.
         """
+        if self.flow_class is not None:
+            return self.flow_class(obj)
         return obj
 
     def get_transition_serializer_class(
@@ -89,6 +99,19 @@ class TransitionViewSetMixin:
         input field named so) never replaces it in the log or in permission checks.
         """
         return {}
+
+    def get_transition_context(self, request: Request, obj: Any) -> Mapping[str, Any] | None:
+        """Return the context data that expression conditions see (None: none).
+
+        The transition endpoint, the listing and `StateSerializerField`'s detail form
+        evaluate the workflow's CEL conditions inside
+        ``statecore.expression_context(<this>)``. An expression reads the object as
+        ``obj`` in any case; return variables for what it reads besides, built on the
+        server (``{"claim": {"amount": obj.amount}}``, the user's groups). Put request
+        data in it only when a condition is meant to check what the client sends: a
+        client can make such a condition hold by sending what it asks for.
+        """
+        return None
 
     # -- a safety net under serializers that would write a state --------------------------
 
@@ -119,14 +142,11 @@ class TransitionViewSetMixin:
         if model is None or not isinstance(data, Mapping):
             return
         errors: dict[str, list[str]] = {}
-        for name, descriptor in state_descriptors(model).items():
+        for name, (workflow, read) in _written_states(model, self.flow_class).items():
             if name not in data:
                 continue
-            workflow = descriptor.workflow
-            if instance is None:
-                current = str(type(workflow).initial_state.name)
-            else:
-                current = descriptor.raw(instance)
+            initial = str(type(workflow).initial_state.name)
+            current = initial if instance is None else read(instance)
             value = data[name]
             if str(getattr(value, "name", value)) == current:
                 continue
@@ -166,7 +186,8 @@ class TransitionViewSetMixin:
             arguments.update(serializer.validated_data)
         arguments.update(self.get_transition_kwargs(request, obj, wrapper.transition))
         try:
-            _perform(wrapper.as_user(_user({"request": request})), arguments)
+            with statecore.expression_context(self.get_transition_context(request, obj)):
+                _perform(wrapper.as_user(_user({"request": request})), arguments)
         except statecore.ConcurrentTransition as exc:
             raise refusal(exc) from None  # its state: the one found in the database
         except statecore.AbortTransition as exc:
@@ -177,9 +198,12 @@ class TransitionViewSetMixin:
     def transitions(self, request: Request, **kwargs: Any) -> Response:
         """List the transitions from the object's current state, for the requesting user."""
         view: Any = self
-        target = self.get_transition_target(view.get_object())
+        obj = view.get_object()
+        target = self.get_transition_target(obj)
         user = _user({"request": request})
-        return Response(describe_transitions(target, user, field=self.transition_field))
+        with statecore.expression_context(self.get_transition_context(request, obj)):
+            listed = describe_transitions(target, user, field=self.transition_field)
+        return Response(listed)
 
     # -- one action per known transition (names in URLs and in the OpenAPI schema) --------
 
@@ -187,17 +211,19 @@ class TransitionViewSetMixin:
     def schema_transitions(cls) -> list[statecore.Transition]:
         """Return the transitions known when the class is used: one action each.
 
-        By default, the transitions of the state fields of ``queryset.model`` (those of
-        ``transition_field`` only, when set). Override it when the transitions run on
-        another target (`get_transition_target`); transitions not listed still run
-        through ``transitions/{transition_name}/``.
+        By default, the transitions of the state fields of ``queryset.model``, or of the
+        states of `flow_class` when set (those of ``transition_field`` only, when set).
+        Override it when the transitions run on another target
+        (`get_transition_target`); transitions not listed still run through
+        ``transitions/{transition_name}/``.
         """
-        queryset = getattr(cls, "queryset", None)
-        model = getattr(queryset, "model", None)
-        if model is None:
+        holder = cls.flow_class
+        if holder is None:
+            holder = getattr(getattr(cls, "queryset", None), "model", None)
+        if holder is None:
             return []
         found: dict[str, statecore.Transition] = {}
-        for name, descriptor in state_descriptors(model).items():
+        for name, descriptor in state_descriptors(holder).items():
             if cls.transition_field in (None, name):
                 for declared in type(descriptor.workflow).transitions:
                     found.setdefault(declared.name, declared)
@@ -216,6 +242,39 @@ class TransitionViewSetMixin:
                     setattr(cls, attribute, _transition_action(name))
         extra: list[Any] = super().get_extra_actions()  # type: ignore[misc]
         return extra
+
+
+def _written_states(
+    model: type[Any], flow_class: type[Any] | None
+) -> dict[str, tuple[statecore.Workflow, Callable[[Any], str]]]:
+    """The model's fields holding a state: field name -> (workflow, reader of its name).
+
+    Its own state fields, and the fields of ``model`` that a flow class's states live in.
+    """
+    found: dict[str, tuple[statecore.Workflow, Callable[[Any], str]]] = {
+        name: (descriptor.workflow, descriptor.raw)
+        for name, descriptor in state_descriptors(model).items()
+    }
+    if flow_class is not None:
+        for descriptor in state_descriptors(flow_class).values():
+            if (
+                isinstance(descriptor, FlowStateDescriptor)
+                and descriptor.field is not None
+                and issubclass(model, descriptor.model)
+            ):
+                field = descriptor.field
+                found[field.name] = (descriptor.workflow, _field_reader(field.attname))
+    return found
+
+
+def _field_reader(attname: str) -> Callable[[Any], str]:
+    """Read the state name a model instance holds in column ``attname``."""
+
+    def read(instance: Any) -> str:
+        value = getattr(instance, attname)
+        return str(getattr(value, "name", value))
+
+    return read
 
 
 def _transition_action(name: str) -> Any:

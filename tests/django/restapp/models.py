@@ -78,3 +78,43 @@ class LockedTicket(models.Model):
 
     def has_customer(self) -> bool:
         return bool(self.customer)
+
+
+#: An expense claim's workflow, defined as data; its conditions are CEL expressions. An
+#: expense is approved only up to the approver's limit, a variable of the context data.
+ExpenseWorkflow = statecore_django.Workflow.from_dict(
+    {
+        "schema_version": 1,
+        "name": "ExpenseWorkflow",
+        "states": [
+            {"name": "draft", "kind": "initial"},
+            "submitted",
+            {"name": "approved", "kind": "final"},
+            {"name": "rejected", "kind": "final"},
+        ],
+        "transitions": [
+            {
+                "name": "submit",
+                "source": "draft",
+                "target": "submitted",
+                "conditions": ["obj.amount > 0"],
+            },
+            {
+                "name": "approve",
+                "source": "submitted",
+                "target": "approved",
+                "conditions": ["obj.amount <= approver.limit"],
+                "label": "Approve",
+            },
+            {"name": "reject", "source": "submitted", "target": "rejected"},
+        ],
+    }
+)
+
+
+class Expense(models.Model):
+    """An expense claim whose state field's workflow was built from data."""
+
+    state = statecore_django.StateField(ExpenseWorkflow)
+    amount = models.IntegerField(default=0)
+    purpose = models.CharField(max_length=100, blank=True, default="")
