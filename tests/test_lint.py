@@ -116,3 +116,36 @@ def test_finding_is_a_frozen_value_that_prints_its_kind_and_message() -> None:
     assert str(finding) == "dead_end: state 'stuck' is stuck"
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         finding.name = "other"  # type: ignore[misc]
+
+
+def test_generated_resume_does_not_make_an_orphan_state_reachable() -> None:
+    """resume goes back where hold left: a state no transition enters stays unreachable."""
+
+    class HeldFlow(statecore.Workflow):
+        states = (
+            "open",
+            "done",
+            "orphan",
+            statecore.State("paused", kind="on_hold"),
+            statecore.State("cancelled", kind="cancellation"),
+        )
+        transitions = (("finish", "open", "done"),)
+        initial_state = "open"
+        final_states = ("done",)
+
+    assert reachable_states(HeldFlow) == ["open", "done", "paused", "cancelled"]
+    assert [(finding.kind, finding.name) for finding in lint(HeldFlow)] == [
+        ("unreachable", "orphan")
+    ]
+
+
+def test_resume_that_is_an_ordinary_transition_still_reaches_its_target() -> None:
+    """Without an on_hold state, a transition named resume is the workflow's own."""
+
+    class PlainFlow(statecore.Workflow):
+        states = ("open", "stopped", "running")
+        transitions = (("stop", "open", "stopped"), ("resume", "stopped", "running"))
+        initial_state = "open"
+        final_states = ("running",)
+
+    assert reachable_states(PlainFlow) == ["open", "stopped", "running"]

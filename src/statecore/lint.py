@@ -12,6 +12,7 @@ from typing import Literal
 import attrs
 
 from .graph import workflow_class
+from .holding import RESUME
 from .workflow import Workflow
 
 __all__ = ["Finding", "lint"]
@@ -45,7 +46,9 @@ class Finding:
 def reachable_states(workflow: type[Workflow] | Workflow) -> list[str]:
     """Return the states a path of transitions leads to from the initial state.
 
-    Targets entered through ``on_error`` count as reached.
+    Targets entered through ``on_error`` count as reached. The generated ``resume``
+    (of a workflow with an ``on_hold`` state) reaches nothing new: it goes back to the
+    state ``hold`` left, which was reached first.
 
     Args:
         workflow: a `Workflow` subclass or instance.
@@ -61,6 +64,8 @@ def reachable_states(workflow: type[Workflow] | Workflow) -> list[str]:
     while pending:
         state = pending.pop()
         for transition in cls.transitions.available_from(state):
+            if transition.name == RESUME and RESUME in cls._generated:
+                continue
             following = [*transition.targets]
             if transition.on_error is not None:
                 following.append(transition.on_error)

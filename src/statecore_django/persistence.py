@@ -329,7 +329,14 @@ def _wrap_save_base(original: Callable[..., Any]) -> Callable[..., Any]:
             original(self, *args, **kwargs)
         finally:
             _raw_saving.reset(token)
-        remember(self, None if update_fields is None else _attnames(self, update_fields))
+        attnames = _attnames(self, update_fields)
+        remember(self, attnames)
+        # A save() inside a running transition (its implementation or a hook) wrote these
+        # columns itself: the transition starts from them, not from what it first read.
+        call = self._state.__dict__.get(RUNNING)
+        while call is not None:
+            call.loaded_during(self, attnames)
+            call = call.previous
 
     return _mark(save_base, original)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import isolate_apps
 from tests.django.fsmapp.models import Account, Article, FlyingMission, Mission, Ticket
@@ -245,6 +245,15 @@ def test_graph_transitions_command_draws_a_cluster_per_field() -> None:
     out = StringIO()
     call_command("graph_transitions", "-e", "close", "fsmapp.Ticket.status", stdout=out)
     assert "label=close" not in out.getvalue()
+
+
+def test_graph_transitions_without_graphviz_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the graphviz package the command fails with a CommandError naming the extra."""
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # import graphviz raises ImportError
+    with pytest.raises(CommandError, match=r"pip install 'statecore\[graphviz\]'"):
+        call_command("graph_transitions", "fsmapp.Ticket", stdout=StringIO())
 
 
 def test_modules_import_before_the_app_registry_is_ready() -> None:

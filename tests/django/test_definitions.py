@@ -238,3 +238,12 @@ def test_a_version_not_compiled_yet_is_loaded_once() -> None:
     with CaptureQueriesContext(connection) as second:
         services.flow(instance)
     assert (len(first.captured_queries), len(second.captured_queries)) == (1, 0)
+
+
+def test_versions_and_instances_read_with_the_definitions_name() -> None:
+    """The admin shows a version and an instance by the definition's name, not its row id."""
+    version = import_definition(claim_processing())
+    instance = services.start("claim_processing", Claim.objects.create())
+    assert str(version) == "claim_processing v1"
+    about = f"claim {instance.object_id}"
+    assert str(instance) == f"claim_processing #{instance.pk} ({about}) at submission"

@@ -141,7 +141,7 @@ def test_instance_page_operates_the_instance_and_shows_its_history(
     response = operate(
         boss, instance, operation="update_status", status="submitted", context=context
     )
-    assert texts(response)[-1].startswith("update_status: workflow instance")
+    assert texts(response)[-1].startswith("Update status: workflow instance")
     for operation in ("hold", "resume", "cancel"):
         operate(boss, instance, operation=operation)
     instance.refresh_from_db()
@@ -164,7 +164,7 @@ def test_refused_operations_are_messages_not_errors(
     unknown = operate(boss, instance, operation="update_status", status="paid")
     assert "has no status 'paid'" in texts(unknown)[-1]
     not_held = operate(boss, instance, operation="resume")
-    assert texts(not_held)[-1].startswith("resume refused")
+    assert texts(not_held)[-1].startswith("Resume refused")
     assert WorkflowInstance.objects.get(pk=instance.pk).step == "submission"
 
 

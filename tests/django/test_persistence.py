@@ -274,6 +274,51 @@ def test_fields_set_by_enter_and_after_hooks_are_saved(model: type[Any]) -> None
     assert stored(model, invoice.pk).closed_by == "after-hook"
 
 
+@pytest.mark.parametrize("model", INVOICES)
+def test_save_called_by_the_implementation_is_not_taken_for_a_concurrent_change(
+    model: type[Any],
+) -> None:
+    """The object's own save() inside the transition is the transition's write, not a conflict."""
+    invoice = model.objects.create(total=1)
+    invoice.issue(2, save_inside=True)
+    row = stored(model, invoice.pk)
+    assert (row.state, row.total, row.entered) == ("issued", 3, "issued-hook")
+    assert log_rows(invoice) == [("issue", "draft", "issued")]
+
+
+@pytest.mark.parametrize("model", INVOICES)
+def test_save_called_by_an_after_hook_is_not_taken_for_a_concurrent_change(
+    model: type[Any],
+) -> None:
+    """An after hook that changes the object and calls save() commits with the transition."""
+    invoice = model.objects.create()
+    invoice.issue()
+    invoice.pay(save_after=True)
+    row = stored(model, invoice.pk)
+    assert (row.state, row.closed_by, row.memo) == ("paid", "after-hook", "saved by the hook")
+    assert log_rows(invoice)[-1] == ("pay", "issued", "paid")
+
+
+def test_save_inside_a_failed_transition_is_rolled_back_with_it() -> None:
+    """What the implementation saved before failing is undone; only on_error's state stays."""
+    invoice = Invoice.objects.create(total=1)
+    with pytest.raises(RuntimeError, match="issuing failed"):
+        invoice.issue(5, save_inside=True, fail=True)
+    row = stored(Invoice, invoice.pk)
+    assert (row.state, row.total) == ("void", 1)
+    assert (invoice.state, invoice.total) == ("void", 1)
+
+
+def test_optimistic_guard_still_refuses_a_change_committed_before_the_inner_save() -> None:
+    """A column another process changed is still refused when the hook's save() did not write it."""
+    invoice = Invoice.objects.create(total=100)
+    invoice.issue()
+    concurrently(Invoice, invoice.pk, state="void")
+    with pytest.raises(statecore.ConcurrentTransition):
+        invoice.pay(save_after=True)
+    assert stored(Invoice, invoice.pk).state == "void"
+
+
 def test_after_hook_failure_rolls_back_the_hooks_changes_too() -> None:
     """A failing after hook undoes the transition and everything the hooks wrote."""
     invoice = Invoice.objects.create()

@@ -48,6 +48,14 @@ __all__ = [
 
 #: The operations of the instance page, by the name its buttons post.
 OPERATIONS = ("hold", "resume", "cancel", "advance", "update_status")
+#: What people read for each operation: its button's label, also the messages' subject.
+LABELS = {
+    "advance": _("Advance"),
+    "hold": _("Hold"),
+    "resume": _("Resume"),
+    "cancel": _("Cancel"),
+    "update_status": _("Update status"),
+}
 
 #: Message after a successful operation.
 DONE = _("%(operation)s: workflow instance #%(pk)s is at step %(step)s, status %(status)s.")
@@ -300,10 +308,7 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 "instance": obj,
                 "statuses": list(runner.compiled.statuses.get(obj.step, {})),
                 "operations": [
-                    ("advance", _("Advance")),
-                    ("hold", _("Hold")),
-                    ("resume", _("Resume")),
-                    ("cancel", _("Cancel")),
+                    (name, LABELS[name]) for name in ("advance", "hold", "resume", "cancel")
                 ],
                 "diagram": _diagram(runner.compiled.workflow, obj.step),
             },
@@ -343,7 +348,8 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             reasons = "; ".join(str(e) for errors in form.errors.values() for e in errors)
             self.message_user(
                 request,
-                REFUSED % {"operation": request.POST.get("operation", "?"), "reason": reasons},
+                REFUSED
+                % {"operation": _label(request.POST.get("operation", "?")), "reason": reasons},
                 messages.ERROR,
             )
             return back
@@ -359,13 +365,18 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 getattr(services, operation)(obj, user=user)
         except statecore.WorkflowError as exc:
             self.message_user(
-                request, REFUSED % {"operation": operation, "reason": exc}, messages.ERROR
+                request, REFUSED % {"operation": _label(operation), "reason": exc}, messages.ERROR
             )
             return back
         self.message_user(
             request,
             DONE
-            % {"operation": operation, "pk": obj.pk, "step": obj.step, "status": obj.status or "-"},
+            % {
+                "operation": _label(operation),
+                "pk": obj.pk,
+                "step": obj.step,
+                "status": obj.status or "-",
+            },
             messages.SUCCESS,
         )
         return back
@@ -378,3 +389,8 @@ def _diagram(workflow: type[statecore.Workflow], current: str | None) -> str:
     return format_html(
         '<pre class="mermaid statecore-mermaid">{}</pre>', workflow.to_mermaid(current=current)
     )
+
+
+def _label(operation: str) -> str:
+    """The label of an operation posted by name (the name itself when it is unknown)."""
+    return str(LABELS.get(operation, operation))

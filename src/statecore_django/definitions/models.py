@@ -263,7 +263,7 @@ class DefinitionVersion(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.definition_id} v{self.number}"
+        return f"{self.definition.name} v{self.number}"
 
 
 class WorkflowInstance(models.Model):
@@ -324,7 +324,8 @@ class WorkflowInstance(models.Model):
         )
 
     def __str__(self) -> str:
-        return f"{self.definition_id}: {self.content_type_id}/{self.object_id} at {self.step}"
+        about = f"{self.content_type.model} {self.object_id}"
+        return f"{self.definition.name} #{self.pk} ({about}) at {self.step}"
 
     @property
     def is_completed(self) -> bool:

@@ -248,9 +248,12 @@ class AbstractInvoice(models.Model):
         memo: str | None = None,
         labels: Any = None,
         other: Any = None,
+        save_inside: bool = False,
         **kwargs: Any,
     ) -> None:
         self.total += amount  # read-modify-write
+        if save_inside:
+            self.save()
         if read_memo:
             self.seen_memo = self.memo
         if memo is not None:
@@ -275,8 +278,18 @@ class AbstractInvoice(models.Model):
         self.entered = "issued-hook"
 
     @statecore.after_transition("pay")
-    def close(self, result: Any, *args: Any, fail_after: bool = False, **kwargs: Any) -> None:
+    def close(
+        self,
+        result: Any,
+        *args: Any,
+        fail_after: bool = False,
+        save_after: bool = False,
+        **kwargs: Any,
+    ) -> None:
         self.closed_by = "after-hook"
+        if save_after:
+            self.memo = "saved by the hook"
+            self.save()
         if fail_after:
             msg = "after hook failed"
             raise RuntimeError(msg)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.encoding import force_str
 
 from ... import ANY_OTHER_STATE, ANY_STATE, GET_STATE, RETURN_VALUE, FSMFieldMixin
@@ -154,7 +154,10 @@ class Command(BaseCommand):
             fields = [pair for arg in args for pair in _choose(arg)]
         else:
             fields = [pair for model in apps.get_models() for pair in _fields_of(model)]
-        dot = generate_dot(fields, ignore_transitions=options["exclude"].split(","))
+        try:
+            dot = generate_dot(fields, ignore_transitions=options["exclude"].split(","))
+        except ImportError as exc:
+            raise CommandError(str(exc)) from None
         output = options["outputfile"]
         if output:
             filename, _, extension = str(output).rpartition(".")
