@@ -21,7 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured, PermissionDenied
 from django.forms import Form, ModelForm
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -142,6 +142,10 @@ class FSMAdminMixin(_ModelAdmin):
         if not name:
             return super().response_change(request=request, obj=obj)
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=name)
+        if not self._is_fsm_transition_offered(request=request, obj=obj, transition_name=name):
+            message = self.fsm_transition_not_allowed_msg.format(transition_name=name)
+            self.message_user(request=request, message=message, level=messages.ERROR)
+            return http.HttpResponseRedirect(request.path)
         if self.get_fsm_transition_form(transition=found):
             opts = self.model._meta
             return redirect(
@@ -216,6 +220,21 @@ class FSMAdminMixin(_ModelAdmin):
                     block_label=self.get_fsm_block_label(fsm_field_name=name),
                     available_transitions=buttons,
                 )
+
+    def _is_fsm_transition_offered(
+        self, *, request: http.HttpRequest, obj: Any, transition_name: str
+    ) -> bool:
+        """Tell whether the change page offers this transition's button to the user.
+
+        A POSTed name is run only then: the transition leaves the object's state on a
+        field of ``fsm_fields``, its conditions hold, the user has its permission and it
+        is visible in the admin. Anything else a client could POST is refused.
+        """
+        return any(
+            button.name == transition_name
+            for block in self._get_fsm_extra_context(request=request, obj=obj)
+            for button in block.available_transitions
+        )
 
     def _get_fsm_transition_func(self, *, obj: Any, transition_name: str) -> Any:
         try:
@@ -304,10 +323,14 @@ class FSMAdminMixin(_ModelAdmin):
             redirect_missing: Any = self._get_obj_does_not_exist_redirect  # type: ignore[attr-defined]
             response: http.HttpResponse = redirect_missing(request, self.opts, object_id)
             return response
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
         opts = self.model._meta
         change = f"admin:{opts.app_label}_{opts.model_name}_change"
-        if not found.has_perm(obj, request.user):
+        if not self._is_fsm_transition_offered(
+            request=request, obj=obj, transition_name=transition_name
+        ):
             message = self.fsm_transition_not_allowed_msg.format(transition_name=transition_name)
             self.message_user(request=request, message=message, level=messages.ERROR)
             return redirect(change, object_id=obj.pk)
