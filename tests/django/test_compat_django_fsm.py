@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import isolate_apps
 from tests.django.fsmapp.models import Account, Article, FlyingMission, Mission, Ticket
@@ -245,6 +245,25 @@ def test_graph_transitions_command_draws_a_cluster_per_field() -> None:
     out = StringIO()
     call_command("graph_transitions", "-e", "close", "fsmapp.Ticket.status", stdout=out)
     assert "label=close" not in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nope"], "names no state field"),
+        (["fsmapp.Nope"], "names no state field"),
+        (["fsmapp.Ticket.nope"], "names no state field"),
+        (["fsmapp.Ticket.title.x"], "is not app, app.Model or app.Model.field"),
+        (["-o", "diagram", "fsmapp.Ticket"], "has no extension"),
+    ],
+)
+def test_graph_transitions_command_refuses_bad_arguments_with_what_to_do(
+    arguments: list[str], message: str
+) -> None:
+    """Unknown names and an output file without a format are CommandErrors, not tracebacks."""
+    pytest.importorskip("graphviz")
+    with pytest.raises(CommandError, match=message):
+        call_command("graph_transitions", *arguments, stdout=StringIO())
 
 
 def test_modules_import_before_the_app_registry_is_ready() -> None:
