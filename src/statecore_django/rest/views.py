@@ -114,6 +114,29 @@ class TransitionViewSetMixin:
         """
         return None
 
+    # -- DRF's permission classes see a transition as a change ----------------------------
+
+    def check_permissions(self, request: Request) -> None:
+        """DRF's check, with a transition's POST presented as the change it is (PATCH)."""
+        super().check_permissions(self._as_change(request))  # type: ignore[misc]
+
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        """DRF's object check, with a transition's POST presented as a change (PATCH)."""
+        super().check_object_permissions(self._as_change(request), obj)  # type: ignore[misc]
+
+    def _as_change(self, request: Request) -> Any:
+        """``request`` as the permission classes should judge it.
+
+        A transition changes an existing object, but it is POSTed: DRF's
+        ``DjangoModelPermissions`` and ``DjangoObjectPermissions`` would ask for the *add*
+        permission, letting a user who may create objects but not change them move
+        their state. For the transition actions they see a PATCH instead.
+        """
+        name = str(getattr(self, "action", None) or "")
+        if request.method == "POST" and (name == "transition" or name.startswith(_ACTION_PREFIX)):
+            return _ChangeRequest(request)
+        return request
+
     # -- a safety net under serializers that would write a state --------------------------
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -305,6 +328,18 @@ def _field_reader(attname: str) -> Callable[[Any], str]:
         return str(getattr(value, "name", value))
 
     return read
+
+
+class _ChangeRequest:
+    """A request that answers ``method`` with ``"PATCH"``; everything else is the request's."""
+
+    method = "PATCH"
+
+    def __init__(self, request: Request) -> None:
+        self._wrapped = request
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
 
 
 def _transition_action(name: str) -> Any:

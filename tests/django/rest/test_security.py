@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.django.restapp.secu
 def client_for(*perms: str) -> APIClient:
     user = User.objects.create(username="clerk")
     for perm in perms:
-        user.user_permissions.add(Permission.objects.get(codename=perm))
+        user.user_permissions.add(
+            Permission.objects.get(codename=perm, content_type__app_label="restapp")
+        )
     client = APIClient()
     client.force_authenticate(User.objects.get(pk=user.pk))
     return client
@@ -76,3 +78,20 @@ def test_input_field_named_log_cannot_skip_the_transition_log() -> None:
         )
     assert Ticket.objects.get(pk=ticket.pk).state == "placed"
     assert not TransitionLog.for_object(ticket).exists()
+
+
+@pytest.mark.parametrize(
+    ("perms", "expected", "state"),
+    [
+        (("view_ticket", "add_ticket"), 403, "draft"),
+        (("view_ticket", "change_ticket"), 200, "placed"),
+    ],
+)
+def test_model_permissions_judge_a_transition_as_a_change_not_an_add(
+    perms: tuple[str, ...], expected: int, state: str
+) -> None:
+    """Under DjangoModelPermissions a transition needs change_ticket; add_ticket is not enough."""
+    ticket = Ticket.objects.create(items=1, customer="ann")
+    response = client_for(*perms).post(f"/api/guarded/{ticket.pk}/transitions/place/")
+    assert response.status_code == expected, response.data
+    assert Ticket.objects.get(pk=ticket.pk).state == state

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.urls import include, path
-from rest_framework import routers, serializers, viewsets
+from rest_framework import permissions, routers, serializers, viewsets
 
 from statecore_django.rest import TransitionViewSetMixin, WorkflowModelSerializer
 
@@ -51,5 +51,14 @@ router = routers.DefaultRouter()
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("plain-claims", PlainClaimViewSet, basename="plain-claim")
 router.register("quiet", QuietTicketViewSet, basename="quiet")
+
+
+class GuardedTicketViewSet(TicketViewSet):
+    """Tickets behind DRF's model permissions."""
+
+    permission_classes = (permissions.DjangoModelPermissions,)
+
+
+router.register("guarded", GuardedTicketViewSet, basename="guarded")
 
 urlpatterns = [path("api/", include(router.urls))]
