@@ -63,3 +63,13 @@ def test_transition_form_needs_the_change_permission() -> None:
     assert client.post(url, {"reason": "r"}).status_code == 403
     article.refresh_from_db()
     assert article.state == "draft"
+
+
+def test_condition_answer_that_is_a_method_or_a_generator_never_holds() -> None:
+    """django-fsm's truthy answers hold, but a bound method or a generator is no answer."""
+    from statecore_django.compat.django_fsm.transitions import holds
+
+    article = Article(title="News")
+    assert holds([1]) and holds(1) and holds(article.title)
+    assert not holds(article.save)
+    assert not holds(x for x in (True,))
