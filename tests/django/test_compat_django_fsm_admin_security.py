@@ -73,3 +73,22 @@ def test_condition_answer_that_is_a_method_or_a_generator_never_holds() -> None:
     assert holds([1]) and holds(1) and holds(article.title)
     assert not holds(article.save)
     assert not holds(x for x in (True,))
+
+
+def test_transition_raising_type_error_runs_once_not_again_without_by() -> None:
+    """A TypeError from inside a transition propagates; the admin does not call it twice."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    calls: list[dict[str, object]] = []
+
+    def shelve(**kwargs: object) -> None:
+        calls.append(kwargs)
+        raise TypeError("a bug inside the transition")
+
+    request = RequestFactory().post("/")
+    request.user = User(username="boss")
+    model_admin = admin.site._registry[Article]
+    with pytest.raises(TypeError, match="a bug inside"):
+        model_admin._execute_fsm_transition(transition_func=shelve, request=request, kwargs={})
+    assert calls == [{"by": request.user}]

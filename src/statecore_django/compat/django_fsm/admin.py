@@ -11,6 +11,7 @@ state fields are read-only.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,15 @@ else:
 __all__ = ["FSMAdminMixin", "FSMObjectTransition", "FSMTransitionContext"]
 
 logger = logging.getLogger(__name__)
+
+
+def _accepts_by(function: Any) -> bool:
+    """Tell whether a transition method takes ``by=`` (the user django-fsm-log records)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: let the call say
+        return True
+    return any(p.name == "by" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
 @dataclass
@@ -278,11 +288,10 @@ class FSMAdminMixin(_ModelAdmin):
         arguments = dict(kwargs or {})
         # The acting user is the request's, never a form field named "by".
         arguments.pop("by", None)
-        if self._is_fsm_log_enabled():
-            try:
-                transition_func(by=request.user, **arguments)
-            except TypeError:
-                transition_func(**arguments)
+        if self._is_fsm_log_enabled() and _accepts_by(transition_func):
+            # Asked of the signature: a TypeError raised by the transition itself must
+            # not make it run a second time.
+            transition_func(by=request.user, **arguments)
         else:
             transition_func(**arguments)
 
