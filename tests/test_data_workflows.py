@@ -328,3 +328,12 @@ def test_command_line_checks_and_draws_a_json_file(
     assert main(["check", str(broken)]) == 2
     error = capsys.readouterr().err
     assert "does not define a workflow: initial_state: 'nowhere' is not a state" in error
+
+
+def test_json_nested_too_deeply_is_a_definition_error() -> None:
+    """workflow_from_json on deeply nested arrays says so, instead of a RecursionError."""
+    from statecore.data import workflow_from_json
+
+    text = '{"name": "x", "states": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(statecore.WorkflowDefinitionError, match="nested too deeply"):
+        workflow_from_json(text)

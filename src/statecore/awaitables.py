@@ -26,7 +26,7 @@ import inspect
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
-from types import CoroutineType, GeneratorType
+from types import AsyncGeneratorType, CoroutineType, GeneratorType
 from typing import Any
 
 from .errors import AwaitRequired, describe
@@ -89,6 +89,21 @@ def is_awaitable(value: object) -> bool:
     if kind is CoroutineType or hasattr(kind, "__await__"):
         return True
     return kind is GeneratorType and bool(value.gi_code.co_flags & _ITERABLE_COROUTINE)  # type: ignore[attr-defined]
+
+
+def grants(verdict: object) -> bool:
+    """Read a guard's or permission's answer (not an awaitable): is it a "yes"?
+
+    Any truthy answer is, except answers that are mistakes rather than verdicts, which
+    are always true: a generator or async generator (a guard written with ``yield``) and
+    a callable (a method returned instead of called, or a related manager). They never
+    grant.
+    """
+    if verdict is True:
+        return True
+    if isinstance(verdict, (GeneratorType, AsyncGeneratorType)) or callable(verdict):
+        return False
+    return bool(verdict)
 
 
 def close(awaitable: object) -> None:

@@ -154,6 +154,9 @@ def workflow_from_json(
     except json.JSONDecodeError as exc:
         problem = f"line {exc.lineno} column {exc.colno}: {exc.msg}; fix the JSON"
         raise WorkflowDefinitionError(str(where), [problem]) from None
+    except RecursionError:
+        problem = "arrays or objects are nested too deeply to be read; flatten the JSON"
+        raise WorkflowDefinitionError(str(where), [problem]) from None
     return workflow_from_dict(data, base=base)
 
 

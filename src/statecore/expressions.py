@@ -43,6 +43,15 @@ OBJECT_VARIABLE = "obj"
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
+#: The longest expression text accepted, in characters: the parser's time grows with it.
+MAX_LENGTH = 2000
+
+#: How deeply the macros that loop over a list or map (``all``, ``exists``, ``exists_one``,
+#: ``map``, ``filter``) may nest: each level multiplies the work by the size of its list.
+MAX_MACRO_NESTING = 2
+
+_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+
 
 class _Context:
     """The context data in effect, and its CEL form (converted on first use, then kept)."""
@@ -195,11 +204,11 @@ class Expression:
             if holder is None:
                 variables: dict[str, Any] = {}
             elif holder.converted is None:
-                variables = holder.converted = _variables(holder.data)
+                variables = holder.converted = self._converted(holder.data)
             else:
                 variables = holder.converted
         else:
-            variables = _variables(_checked(context))
+            variables = self._converted(_checked(context))
         activation = dict(variables)
         activation[OBJECT_VARIABLE] = _ObjectMap.of(instance)
         runtime = _runtime()
@@ -207,11 +216,24 @@ class Expression:
             result = self._program.evaluate(activation)
         except runtime.evaluation.CELEvalError as exc:
             raise self._failed(_reason(exc)) from None
+        except RecursionError:
+            raise self._failed("the data or the expression is nested too deeply") from None
+        except ExpressionError:
+            raise
+        except Exception as exc:  # an attribute of the object raised while it was read
+            raise self._failed(f"reading the object raised {type(exc).__name__}: {exc}") from exc
         if isinstance(result, runtime.evaluation.CELEvalError):
             raise self._failed(_reason(result))
         if not isinstance(result, runtime.celtypes.BoolType):
             raise self._failed(f"it gave {result!r}, not true or false")
         return bool(result)
+
+    def _converted(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The context data in CEL's types; data nested too deeply is an `ExpressionError`."""
+        try:
+            return _variables(data)
+        except RecursionError:
+            raise self._failed("the context data is nested too deeply") from None
 
     def _failed(self, reason: str) -> ExpressionError:
         msg = (
@@ -315,10 +337,23 @@ def _runtime() -> _Runtime:
 
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Any:
-    """Compile ``text`` once per process (workflows often repeat a condition)."""
+    """Compile ``text`` once per process (workflows often repeat a condition).
+
+    Text longer than `MAX_LENGTH`, nested too deeply for the parser or with macros
+    nested deeper than `MAX_MACRO_NESTING` is refused: evaluating it could take the
+    process's time or stack.
+    """
+    if len(text) > MAX_LENGTH:
+        reason = f"it is {len(text)} characters long, more than {MAX_LENGTH}"
+        msg = f"expression {text[:60]!r}... is too long: {reason}; split the condition in several"
+        raise ExpressionError(msg, expression=text, reason=reason)
     runtime = _runtime()
     try:
         tree = runtime.environment.compile(text)
+    except RecursionError:
+        reason = "it is nested too deeply to be read"
+        msg = f"expression {text[:60]!r} is not valid: {reason}; use fewer parentheses or terms"
+        raise ExpressionError(msg, expression=text, reason=reason) from None
     except runtime.celpy.CELParseError as exc:
         column = getattr(exc, "column", None)
         if isinstance(column, int) and column > 0:
@@ -327,7 +362,33 @@ def _compile(text: str) -> Any:
             reason = "it cannot be read"
         msg = f"expression {text!r} is not valid CEL: {reason}; fix its syntax"
         raise ExpressionError(msg, expression=text, reason=reason) from None
+    nesting = _macro_nesting(tree)
+    if nesting > MAX_MACRO_NESTING:
+        reason = f"its list macros nest {nesting} deep, more than {MAX_MACRO_NESTING}"
+        msg = (
+            f"expression {text!r} is refused: {reason} (each level multiplies the work); "
+            f"compute the inner part in the context data instead"
+        )
+        raise ExpressionError(msg, expression=text, reason=reason)
     return runtime.environment.program(tree)
+
+
+def _macro_nesting(tree: Any) -> int:
+    """How deeply the list macros (``all``, ``exists``, ...) of a parsed expression nest."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        children = getattr(node, "children", None)
+        if not children:
+            continue
+        if node.data == "member_dot_arg" and len(children) > 2 and str(children[1]) in _MACROS:
+            deepest = max(deepest, depth + 1)
+            pending.append((children[0], depth))
+            pending.extend((child, depth + 1) for child in children[2:])
+            continue
+        pending.extend((child, depth) for child in children)
+    return deepest
 
 
 def _variables(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -384,7 +445,7 @@ class _ObjectMap:
 
 def _object_map_class(base: type) -> type:
     class ObjectMap(base):  # type: ignore[misc]
-        """A CEL map over an object's public attributes."""
+        """A CEL map over an object's public attributes (not its methods or classes)."""
 
         def __init__(self, instance: Any) -> None:
             super().__init__()
@@ -398,11 +459,16 @@ def _object_map_class(base: type) -> type:
                 value = getattr(self._instance, name)
             except AttributeError:
                 raise KeyError(key) from None
+            if callable(value) and not isinstance(value, Mapping):
+                raise KeyError(key)  # methods and classes are not data
             return _to_cel(value)
 
         def __contains__(self, key: object) -> bool:
-            name = str(key)
-            return not name.startswith("_") and hasattr(self._instance, name)
+            try:
+                self[key]
+            except KeyError:
+                return False
+            return True
 
         def get(self, key: Any, default: Any = None) -> Any:
             try:

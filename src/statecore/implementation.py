@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 import attrs
 
 from .availability import Availability, Reason, guard_label, guard_reason, permission_name
-from .awaitables import can_wait, is_awaitable, refusal, settle
+from .awaitables import can_wait, grants, is_awaitable, refusal, settle
 from .errors import (
     AbortTransition,
     AwaitRequired,
@@ -421,7 +421,7 @@ class ImplementationWrapper(Generic[P, R]):
                     returned=True,
                 ),
             )
-        return bool(verdict)
+        return grants(verdict)
 
     def _finish(self, function: Callable[..., Any], value: Any) -> Any:
         """What a hook or the implementation gave, waited for if it is an awaitable."""
@@ -485,7 +485,7 @@ class ImplementationWrapper(Generic[P, R]):
             if passed is not True:
                 if is_awaitable(passed):
                     passed = await passed
-                if not passed:
+                if not grants(passed):
                     reasons = [guard_reason(*binding.guards[source][position][:2])]
                     reasons += await self._afailed_guards(source, position + 1)
                     raise self._forbidden_by(source, reasons)
@@ -563,7 +563,7 @@ class ImplementationWrapper(Generic[P, R]):
             passed = guard(instance)
             if passed is not True and is_awaitable(passed):
                 passed = await passed
-            if not passed:
+            if not grants(passed):
                 reasons.append(guard_reason(kind, name))
         return reasons
 
@@ -615,7 +615,7 @@ class ImplementationWrapper(Generic[P, R]):
             passed = guard(instance)
             if passed is not True and is_awaitable(passed):
                 passed = await passed
-            if not passed:
+            if not grants(passed):
                 return False
         user = self.user if user is None else user
         if user is not None and binding.transition.permission is not None:

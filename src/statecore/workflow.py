@@ -20,7 +20,7 @@ from typing import (
 
 import attrs
 
-from .awaitables import is_async_callable, is_awaitable, refusal, settle
+from .awaitables import grants, is_async_callable, is_awaitable, refusal, settle
 from .errors import InvalidStateError, UnknownTransitionError, WorkflowDefinitionError, problem
 from .implementation import ImplementationWrapper
 from .states import (
@@ -196,7 +196,7 @@ class Workflow(Generic[StateNameT]):
                         returned=True,
                     ),
                 )
-            return bool(verdict)
+            return grants(verdict)
         has_perm = getattr(user, "has_perm", None)
         return bool(has_perm(permission)) if has_perm is not None else False
 
@@ -283,7 +283,7 @@ class Workflow(Generic[StateNameT]):
             verdict: Any = permission(instance, user)
             if is_awaitable(verdict):
                 verdict = await verdict
-            return bool(verdict)
+            return grants(verdict)
         return self.check_permission(transition, instance, user)
 
     # -- state values -----------------------------------------------------------------

@@ -44,7 +44,7 @@ from asgiref.sync import async_to_sync
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.forms.models import fields_for_model, model_to_dict
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -56,6 +56,7 @@ from django.utils.translation import gettext_lazy as _
 import statecore
 from statecore.binding import state_descriptors
 from statecore.graph import draw
+from statecore.holding import memory_attribute
 
 from .fields import StateFieldDescriptor
 
@@ -358,11 +359,19 @@ class WorkflowAdminMixin(_ModelAdminBase):
     # -- change form --------------------------------------------------------------------------
 
     def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
-        """Add the protected state fields to the read-only fields."""
+        """Add the protected state fields (and where ``hold`` left them) to the read-only fields.
+
+        The ``<field>_held_from`` column of a protected field is read-only too: typing
+        a state there would let ``resume`` enter it without its transition.
+        """
         readonly = list(super().get_readonly_fields(request, obj))
+        concrete = {f.name for f in self.model._meta.concrete_fields}
         for name, descriptor in state_fields(self.model).items():
-            if descriptor.workflow.protected and name not in readonly:
-                readonly.append(name)
+            if not descriptor.workflow.protected:
+                continue
+            for column in (name, memory_attribute(name)):
+                if column not in readonly and (column == name or column in concrete):
+                    readonly.append(column)
         return readonly
 
     def get_list_display(self, request: HttpRequest) -> Any:
@@ -544,7 +553,7 @@ class WorkflowAdminMixin(_ModelAdminBase):
             form = form_class(request.POST if confirmed else None, initial=initial)
             if not (confirmed and form.is_valid()):
                 return self.render_transition_form(request, obj, field, wrapper, form)
-            kwargs.update(form.cleaned_data)
+            kwargs.update(_input_arguments(form.cleaned_data, transition, form_class))
         kwargs.update(self.get_transition_kwargs(request, obj, field, transition))
         try:
             _perform(wrapper.as_user(request.user), kwargs)
@@ -710,6 +719,30 @@ def _explain(
     if binding.guards_await or binding.permission_awaits:
         return async_to_sync(wrapper.aexplain)(user)
     return wrapper.explain(user=user)
+
+
+def _input_arguments(data: Mapping[str, Any], transition: str, source: object) -> dict[str, Any]:
+    """The keyword arguments a transition's input (form or serializer data) gives its call.
+
+    A field named like an argument the call keeps for itself (``save``, ``log``) would let
+    whoever fills the form skip writing the object or its log row: refused.
+
+    Raises:
+        ImproperlyConfigured: ``data`` has a key the transition call reserves.
+    """
+    from .wrappers import RESERVED_ARGUMENTS
+
+    clash = sorted(RESERVED_ARGUMENTS.intersection(data))
+    if clash:
+        name = getattr(source, "__qualname__", type(source).__qualname__)
+        msg = (
+            f"the input of transition {transition!r} ({name}) has a field named "
+            f"{', '.join(map(repr, clash))}: a transition call reserves save= and log= "
+            f"(a client could skip saving the object or writing its log); rename the field "
+            f"(a DRF field keeps its public name with source=, e.g. source='log_text')"
+        )
+        raise ImproperlyConfigured(msg)
+    return dict(data)
 
 
 def _perform(wrapper: statecore.ImplementationWrapper[Any, Any], kwargs: dict[str, Any]) -> Any:

@@ -77,6 +77,9 @@ MYSQL_CONFLICTS = frozenset({1020, 1205, 1213})
 #: Messages of SQLite conflicts (SQLITE_BUSY, SQLITE_LOCKED).
 SQLITE_CONFLICTS = ("database is locked", "database table is locked")
 
+#: The keyword arguments a transition call keeps for itself (``save=False``, ``log=False``).
+RESERVED_ARGUMENTS = frozenset({"save", "log"})
+
 #: The innermost transition running in this thread or task (any object).
 _running: ContextVar[_Call | None] = ContextVar("statecore_django_running", default=None)
 
@@ -122,7 +125,7 @@ class TransactionalImplementationWrapper(ImplementationWrapper[P, R]):
             instance=instance,
             alias=router.db_for_write(type(instance), instance=instance),
             field=field,
-            save=bool(kwargs.pop("save", True)),
+            save=bool(kwargs.pop("save", True)),  # RESERVED_ARGUMENTS
             log=bool(kwargs.pop("log", True)),
             locking=self._locking(),
         )

@@ -256,6 +256,25 @@ def test_graph_transitions_without_graphviz_says_what_to_install(
         call_command("graph_transitions", "fsmapp.Ticket", stdout=StringIO())
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nope"], "names no state field"),
+        (["fsmapp.Nope"], "names no state field"),
+        (["fsmapp.Ticket.nope"], "names no state field"),
+        (["fsmapp.Ticket.title.x"], "is not app, app.Model or app.Model.field"),
+        (["-o", "diagram", "fsmapp.Ticket"], "has no extension"),
+    ],
+)
+def test_graph_transitions_command_refuses_bad_arguments_with_what_to_do(
+    arguments: list[str], message: str
+) -> None:
+    """Unknown names and an output file without a format are CommandErrors, not tracebacks."""
+    pytest.importorskip("graphviz")
+    with pytest.raises(CommandError, match=message):
+        call_command("graph_transitions", *arguments, stdout=StringIO())
+
+
 def test_modules_import_before_the_app_registry_is_ready() -> None:
     """The package and its admin module import with settings configured but no setup()."""
     code = (

@@ -154,6 +154,18 @@ def test_instance_page_operates_the_instance_and_shows_its_history(
     assert 'id="statecore-operate"' in page and "csrfmiddlewaretoken" in page
 
 
+def test_context_data_nested_too_deeply_is_a_message_not_a_server_error(
+    boss: Client, definition: WorkflowDefinition
+) -> None:
+    """A context JSON nested past the parser's stack is refused with a message; no step moves."""
+    instance = services.start(definition, Claim.objects.create())
+    deep = "[" * 100_000 + "]" * 100_000
+    response = operate(boss, instance, operation="advance", context=deep)
+    assert response.status_code == 200
+    assert "nested too deeply" in texts(response)[-1]
+    assert WorkflowInstance.objects.get(pk=instance.pk).step == "submission"
+
+
 def test_refused_operations_are_messages_not_errors(
     boss: Client, definition: WorkflowDefinition
 ) -> None:

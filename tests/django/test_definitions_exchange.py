@@ -81,6 +81,15 @@ def test_command_refuses_unknown_names_and_bad_files(tmp_path: Path) -> None:
         call_command("statecore_definitions", "import", str(bad))
 
 
+def test_import_of_json_nested_too_deeply_is_a_definition_error(tmp_path: Path) -> None:
+    """A file of deeply nested arrays fails with what to do, and nothing is imported."""
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"name": "x", "custom": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(CommandError, match=r"(?s)nothing imported.*nested too deeply"):
+        call_command("statecore_definitions", "import", str(deep))
+    assert not WorkflowDefinition.objects.exists()
+
+
 def test_system_check_reports_broken_and_unpublished_definitions() -> None:
     """E001 for a definition whose rows make no workflow, W001 for unpublished changes."""
     version = import_definition(claim_processing())

@@ -240,6 +240,10 @@ class OperationForm(forms.Form):
             raise ValidationError(
                 _("Context data is not JSON: %(error)s") % {"error": exc}
             ) from None
+        except RecursionError:
+            raise ValidationError(
+                _("Context data is nested too deeply; flatten its arrays and objects")
+            ) from None
         if not isinstance(value, dict):
             raise ValidationError(_('Context data must be a JSON object, e.g. {"claim": {}}'))
         return value

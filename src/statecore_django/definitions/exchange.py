@@ -49,6 +49,9 @@ def import_definition(data: Mapping[str, Any] | str) -> DefinitionVersion:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise statecore.WorkflowDefinitionError("<json>", [f"not JSON: {exc}"]) from None
+        except RecursionError:
+            problem = "arrays or objects are nested too deeply to be read; flatten the JSON"
+            raise statecore.WorkflowDefinitionError("<json>", [problem]) from None
     if not isinstance(data, Mapping):
         raise statecore.WorkflowDefinitionError("<json>", ["the data must be a JSON object"])
     name = str(data.get("name") or "")

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 import statecore
 from statecore.binding import state_descriptors
+from statecore.holding import memory_attribute
 
 from ..admin_mixins import _explain
 from ..fields import StateFieldDescriptor
@@ -115,11 +116,24 @@ class TransitionErrorSerializer(serializers.Serializer[Any]):
     reasons = ReasonSerializer(many=True, required=False, help_text="every refusing guard")
 
 
+#: Options of a writable field that a read-only one refuses.
+_WRITE_ONLY_OPTIONS = frozenset(
+    {"required", "default", "allow_blank", "allow_null", "max_length", "min_length", "validators"}
+)
+
+
+def _is_memory_column(field_name: str, model_class: Any) -> bool:
+    """Tell whether ``field_name`` is a ``<state field>_held_from`` column of the model."""
+    return any(field_name == memory_attribute(name) for name in state_descriptors(model_class))
+
+
 class WorkflowSerializerMixin:
     """Mix into a `ModelSerializer`: every state field becomes a `StateSerializerField`.
 
     DRF would map a state field to a ``ChoiceField`` (or a primary key field), through
-    which a client could write any state. Fields declared explicitly, and
+    which a client could write any state. A ``<state field>_held_from`` column (where
+    ``hold`` remembers the state ``resume`` returns to) is read-only for the same
+    reason. Fields declared explicitly, and
     ``Meta.read_only_fields`` / ``extra_kwargs``, are honoured as usual.
 
     Attributes:
@@ -142,10 +156,17 @@ class WorkflowSerializerMixin:
             if model_field.help_text:
                 kwargs["help_text"] = model_field.help_text
             return self.state_field_class, kwargs
+        built_field, built_kwargs = super().build_field(  # type: ignore[misc]
+            field_name, info, model_class, nested_depth
+        )
+        if _is_memory_column(field_name, model_class):
+            built_kwargs = {
+                key: value for key, value in built_kwargs.items() if key not in _WRITE_ONLY_OPTIONS
+            }
+            built_kwargs["read_only"] = True
         built: tuple[type[serializers.Field[Any, Any, Any, Any]], dict[str, Any]] = (
-            super().build_field(  # type: ignore[misc]
-                field_name, info, model_class, nested_depth
-            )
+            built_field,
+            built_kwargs,
         )
         return built
 

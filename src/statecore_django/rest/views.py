@@ -29,8 +29,9 @@ from rest_framework.serializers import BaseSerializer
 
 import statecore
 from statecore.binding import state_descriptors
+from statecore.holding import memory_attribute
 
-from ..admin_mixins import _perform
+from ..admin_mixins import _input_arguments, _perform
 from ..flows import FlowStateDescriptor
 from .errors import refusal
 from .fields import _user, state_change_refusal
@@ -113,6 +114,29 @@ class TransitionViewSetMixin:
         """
         return None
 
+    # -- DRF's permission classes see a transition as a change ----------------------------
+
+    def check_permissions(self, request: Request) -> None:
+        """DRF's check, with a transition's POST presented as the change it is (PATCH)."""
+        super().check_permissions(self._as_change(request))  # type: ignore[misc]
+
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        """DRF's object check, with a transition's POST presented as a change (PATCH)."""
+        super().check_object_permissions(self._as_change(request), obj)  # type: ignore[misc]
+
+    def _as_change(self, request: Request) -> Any:
+        """``request`` as the permission classes should judge it.
+
+        A transition changes an existing object, but it is POSTed: DRF's
+        ``DjangoModelPermissions`` and ``DjangoObjectPermissions`` would ask for the *add*
+        permission, letting a user who may create objects but not change them move
+        their state. For the transition actions they see a PATCH instead.
+        """
+        name = str(getattr(self, "action", None) or "")
+        if request.method == "POST" and (name == "transition" or name.startswith(_ACTION_PREFIX)):
+            return _ChangeRequest(request)
+        return request
+
     # -- a safety net under serializers that would write a state --------------------------
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -143,6 +167,7 @@ class TransitionViewSetMixin:
             return
         errors: dict[str, list[str]] = {}
         for name, (workflow, read) in _written_states(model, self.flow_class).items():
+            self._refuse_memory_write(errors, data, name, workflow, instance)
             if name not in data:
                 continue
             initial = str(type(workflow).initial_state.name)
@@ -155,6 +180,32 @@ class TransitionViewSetMixin:
             errors[name] = [state_change_refusal(workflow, instance, current)]
         if errors:
             raise ValidationError(errors)
+
+    def _refuse_memory_write(
+        self,
+        errors: dict[str, list[str]],
+        data: Mapping[str, Any],
+        name: str,
+        workflow: statecore.Workflow,
+        instance: Any,
+    ) -> None:
+        """Refuse a write of ``<name>_held_from``, where ``hold`` remembers the state it left.
+
+        A client choosing it would make ``resume`` enter any state that is not final
+        without that state's transition, its guards or its permission.
+        """
+        column = memory_attribute(name)
+        if column not in data:
+            return
+        current = getattr(instance, column, "") if instance is not None else ""
+        if (data[column] or "") == (current or ""):
+            return
+        if self.allow_state_assignment and not workflow.protected:
+            return
+        errors[column] = [
+            f"{column!r} is where hold remembers the state to resume to; it is written by "
+            f"the hold and resume transitions only (transitions/hold/, transitions/resume/)"
+        ]
 
     # -- endpoints ------------------------------------------------------------------------
 
@@ -183,7 +234,9 @@ class TransitionViewSetMixin:
         if serializer_class is not None:
             serializer = serializer_class(data=request.data, context=view.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            arguments.update(serializer.validated_data)
+            arguments.update(
+                _input_arguments(serializer.validated_data, transition_name, serializer_class)
+            )
         arguments.update(self.get_transition_kwargs(request, obj, wrapper.transition))
         try:
             with statecore.expression_context(self.get_transition_context(request, obj)):
@@ -275,6 +328,18 @@ def _field_reader(attname: str) -> Callable[[Any], str]:
         return str(getattr(value, "name", value))
 
     return read
+
+
+class _ChangeRequest:
+    """A request that answers ``method`` with ``"PATCH"``; everything else is the request's."""
+
+    method = "PATCH"
+
+    def __init__(self, request: Request) -> None:
+        self._wrapped = request
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
 
 
 def _transition_action(name: str) -> Any:

@@ -118,3 +118,32 @@ class Expense(models.Model):
     state = statecore_django.StateField(ExpenseWorkflow)
     amount = models.IntegerField(default=0)
     purpose = models.CharField(max_length=100, blank=True, default="")
+
+
+class ClaimFlow(statecore_django.Workflow):
+    """A claim that may be put on hold; approving it takes a permission."""
+
+    states = (
+        "draft",
+        "review",
+        "approved",
+        statecore.State("paused", kind="on_hold"),
+        statecore.State("paid", final=True),
+    )
+    transitions = (
+        statecore.Transition("submit", "draft", "review"),
+        statecore.Transition("approve", "review", "approved", permission="restapp.approve_claim"),
+        statecore.Transition("settle", "approved", "paid"),
+    )
+    initial_state = "draft"
+
+
+class Claim(models.Model):
+    """A claim (protected state) with the column where hold remembers the state it left."""
+
+    state = statecore_django.StateField(ClaimFlow, protected=True)
+    state_held_from = models.CharField(max_length=32, blank=True, default="")
+    note = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        permissions = (("approve_claim", "Can approve claims"),)

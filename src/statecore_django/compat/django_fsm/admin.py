@@ -11,6 +11,7 @@ state fields are read-only.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured, PermissionDenied
 from django.forms import Form, ModelForm
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -42,6 +43,15 @@ else:
 __all__ = ["FSMAdminMixin", "FSMObjectTransition", "FSMTransitionContext"]
 
 logger = logging.getLogger(__name__)
+
+
+def _accepts_by(function: Any) -> bool:
+    """Tell whether a transition method takes ``by=`` (the user django-fsm-log records)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: let the call say
+        return True
+    return any(p.name == "by" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
 @dataclass
@@ -142,6 +152,10 @@ class FSMAdminMixin(_ModelAdmin):
         if not name:
             return super().response_change(request=request, obj=obj)
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=name)
+        if not self._is_fsm_transition_offered(request=request, obj=obj, transition_name=name):
+            message = self.fsm_transition_not_allowed_msg.format(transition_name=name)
+            self.message_user(request=request, message=message, level=messages.ERROR)
+            return http.HttpResponseRedirect(request.path)
         if self.get_fsm_transition_form(transition=found):
             opts = self.model._meta
             return redirect(
@@ -217,6 +231,21 @@ class FSMAdminMixin(_ModelAdmin):
                     available_transitions=buttons,
                 )
 
+    def _is_fsm_transition_offered(
+        self, *, request: http.HttpRequest, obj: Any, transition_name: str
+    ) -> bool:
+        """Tell whether the change page offers this transition's button to the user.
+
+        A POSTed name is run only then: the transition leaves the object's state on a
+        field of ``fsm_fields``, its conditions hold, the user has its permission and it
+        is visible in the admin. Anything else a client could POST is refused.
+        """
+        return any(
+            button.name == transition_name
+            for block in self._get_fsm_extra_context(request=request, obj=obj)
+            for button in block.available_transitions
+        )
+
     def _get_fsm_transition_func(self, *, obj: Any, transition_name: str) -> Any:
         try:
             function = getattr(obj, transition_name)
@@ -259,11 +288,10 @@ class FSMAdminMixin(_ModelAdmin):
         arguments = dict(kwargs or {})
         # The acting user is the request's, never a form field named "by".
         arguments.pop("by", None)
-        if self._is_fsm_log_enabled():
-            try:
-                transition_func(by=request.user, **arguments)
-            except TypeError:
-                transition_func(**arguments)
+        if self._is_fsm_log_enabled() and _accepts_by(transition_func):
+            # Asked of the signature: a TypeError raised by the transition itself must
+            # not make it run a second time.
+            transition_func(by=request.user, **arguments)
         else:
             transition_func(**arguments)
 
@@ -304,10 +332,14 @@ class FSMAdminMixin(_ModelAdmin):
             redirect_missing: Any = self._get_obj_does_not_exist_redirect  # type: ignore[attr-defined]
             response: http.HttpResponse = redirect_missing(request, self.opts, object_id)
             return response
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
         opts = self.model._meta
         change = f"admin:{opts.app_label}_{opts.model_name}_change"
-        if not found.has_perm(obj, request.user):
+        if not self._is_fsm_transition_offered(
+            request=request, obj=obj, transition_name=transition_name
+        ):
             message = self.fsm_transition_not_allowed_msg.format(transition_name=transition_name)
             self.message_user(request=request, message=message, level=messages.ERROR)
             return redirect(change, object_id=obj.pk)

@@ -13,6 +13,8 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from statecore.awaitables import grants
+
 from .errors import InvalidResultState, TransitionNotAllowed
 
 if TYPE_CHECKING:
@@ -38,7 +40,11 @@ ANY_OTHER_STATE = "+"
 
 
 def holds(answer: Any) -> bool:
-    """Read a condition's answer: a coroutine (an ``async def`` condition) never holds."""
+    """Read a condition's answer: a coroutine (an ``async def`` condition) never holds.
+
+    Neither does a generator or a callable (a method returned instead of called): see
+    ``statecore.awaitables.grants``.
+    """
     if answer is True:
         return True
     if inspect.isawaitable(answer):
@@ -46,7 +52,7 @@ def holds(answer: Any) -> bool:
         if close is not None:
             close()
         return False
-    return bool(answer)
+    return grants(answer)
 
 
 class State:

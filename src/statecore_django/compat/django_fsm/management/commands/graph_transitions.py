@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.encoding import force_str
 
@@ -53,7 +54,24 @@ def _fields_of(model: Any) -> list[tuple[FSMFieldMixin, Any]]:
 
 
 def _choose(arg: str) -> list[tuple[FSMFieldMixin, Any]]:
+    """The state fields an ``app[.Model[.field]]`` argument names.
+
+    Raises:
+        CommandError: the argument names no app, model or state field.
+    """
     parts = arg.split(".")
+    if not all(parts) or len(parts) > 3:
+        msg = f"{arg!r} is not app, app.Model or app.Model.field; fix the argument"
+        raise CommandError(msg)
+    try:
+        return _chosen(parts)
+    except (LookupError, FieldDoesNotExist) as exc:  # an unknown app, model or field
+        reason = exc.args[0] if exc.args else exc
+        msg = f"{arg!r} names no state field: {reason}; check the name (app.Model.field)"
+        raise CommandError(msg) from None
+
+
+def _chosen(parts: list[str]) -> list[tuple[FSMFieldMixin, Any]]:
     if len(parts) == 1:
         return [pair for m in apps.get_app_config(parts[0]).get_models() for pair in _fields_of(m)]
     model = apps.get_model(parts[0], parts[1])
@@ -161,6 +179,12 @@ class Command(BaseCommand):
         output = options["outputfile"]
         if output:
             filename, _, extension = str(output).rpartition(".")
+            if not filename or not extension or "/" in extension:
+                msg = (
+                    f"--output {output!r} has no extension to give the format; "
+                    f"name the file like diagram.png or diagram.svg"
+                )
+                raise CommandError(msg)
             dot.engine = options["layout"]
             dot.format = extension
             dot.render(filename)
