@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -271,3 +272,39 @@ def test_django_fsm_admin_speaks_french_and_german(language: str, block: str, co
         "de": "FSM-Übergang „redraft“ ist nicht erlaubt.",
     }
     assert expected[language] in messages
+
+
+def refusals() -> list[Any]:
+    """One exception of each refusal code, as the core raises them."""
+    import statecore
+
+    ticket = Ticket(pk=7)
+    common = {"transition": "ship", "state": "draft", "instance": ticket}
+    reason = statecore.Reason("condition", "paid", "condition 'paid' is not met")
+    return [
+        statecore.UnknownTransitionError("no ship", name="ship", workflow=type(ticket)),
+        statecore.TransitionPermissionDenied(
+            "denied", **common, user=None, permission="x", reasons=(reason,)
+        ),
+        statecore.InvalidTransitionError("not here", **common, available=("place",)),
+        statecore.ConcurrentTransition(
+            "raced", transition="ship", instance=ticket, expected="draft", actual="placed"
+        ),
+        statecore.ForbiddenTransition("refused", **common, reasons=(reason,)),
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_refusal_code_has_a_sentence_in_french_and_german(language: str) -> None:
+    """Each refusal's ``detail`` is the translated sentence with the transition's data."""
+    from statecore_django.rest import refusal
+
+    with translation.override(language):
+        details = [refusal(exc).detail["detail"] for exc in refusals()]
+    for detail, exc in zip(details, refusals(), strict=True):
+        assert detail != str(exc)
+        assert "ship" in detail
+    assert "placed" in details[3]
+    assert "condition 'paid' is not met" in details[4]
+    with translation.override("en"):
+        assert [refusal(exc).detail["detail"] for exc in refusals()][2] == "not here"

@@ -165,8 +165,10 @@ def _detail(exc: statecore.WorkflowError, code: str, state: str | None) -> str:
     an `AbortTransition`'s message is the application's own.
     """
     msgid = _SENTENCES.get(code)
-    translated = gettext(msgid) if msgid is not None else None
-    if msgid is None or translated == msgid:
+    if msgid is None:
+        return str(exc)
+    translated = gettext(msgid)
+    if translated == msgid:
         return str(exc)
     if isinstance(exc, statecore.UnknownTransitionError):
         values = {"transition": exc.name, "object": gettext("this object")}
