@@ -308,3 +308,28 @@ def test_every_refusal_code_has_a_sentence_in_french_and_german(language: str) -
     assert "condition 'paid' is not met" in details[4]
     with translation.override("en"):
         assert [refusal(exc).detail["detail"] for exc in refusals()][2] == "not here"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ("journal des transitions XWorkflow", "auteur", "État cible")),
+        ("de", ("XWorkflow-Übergangsprotokoll", "Autor", "Zielzustand")),
+    ],
+)
+def test_compatibility_log_models_are_translated(
+    language: str, expected: tuple[str, str, str]
+) -> None:
+    """The django_xworkflows and django_fsm_log log models name themselves in the language."""
+    from statecore_django.compat.django_fsm_log.models import StateLog
+    from statecore_django.compat.django_xworkflows.xworkflow_log.models import (
+        TransitionLog as XTransitionLog,
+    )
+
+    with translation.override(language):
+        names = (
+            str(XTransitionLog._meta.verbose_name),
+            str(XTransitionLog._meta.get_field("user").verbose_name),
+            str(StateLog._meta.get_field("state").verbose_name),
+        )
+    assert names == expected
