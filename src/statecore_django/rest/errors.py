@@ -25,11 +25,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
 import statecore
+from statecore.errors import describe
 
 __all__ = ["TransitionRefused", "refusal", "status_for"]
 
@@ -112,7 +114,7 @@ def refusal(exc: statecore.WorkflowError, *, state: str | None = None) -> Transi
         msg = f"{type(exc).__name__} is not a refused transition; let it propagate"
         raise TypeError(msg)
     code, name = found
-    body: dict[str, Any] = {"detail": str(exc), "code": name}
+    body: dict[str, Any] = {"detail": _detail(exc, name, state), "code": name}
     if isinstance(exc, statecore.UnknownTransitionError):
         body["transition"] = exc.name
         return TransitionRefused(body, code)
@@ -130,3 +132,57 @@ def refusal(exc: statecore.WorkflowError, *, state: str | None = None) -> Transi
             for reason in exc.reasons
         ]
     return TransitionRefused(body, code)
+
+
+#: The sentence of each refusal (msgids of the catalogues; see `_detail`).
+_SENTENCES: dict[str, str] = {
+    "unknown_transition": gettext_noop(
+        "There is no transition “%(transition)s” on %(object)s; the transitions listing "
+        "names the ones it has."
+    ),
+    "permission_denied": gettext_noop(
+        "You may not run the transition “%(transition)s” on %(object)s."
+    ),
+    "not_available": gettext_noop(
+        "The transition “%(transition)s” is not available from state “%(state)s” of "
+        "%(object)s; available: %(available)s."
+    ),
+    "concurrent_transition": gettext_noop(
+        "%(object)s changed state while “%(transition)s” ran (it is in state “%(state)s” "
+        "now); read it again and retry."
+    ),
+    "forbidden": gettext_noop(
+        "The transition “%(transition)s” of %(object)s is refused in state “%(state)s”: %(reasons)s"
+    ),
+}
+
+
+def _detail(exc: statecore.WorkflowError, code: str, state: str | None) -> str:
+    """The body's ``detail``: a sentence in the active language, else the exception's.
+
+    The exception's own message (with every detail a developer needs) is kept when the
+    active language has no translation of the sentence (English), and for ``aborted``:
+    an `AbortTransition`'s message is the application's own.
+    """
+    msgid = _SENTENCES.get(code)
+    if msgid is None:
+        return str(exc)
+    translated = gettext(msgid)
+    if translated == msgid:
+        return str(exc)
+    if isinstance(exc, statecore.UnknownTransitionError):
+        values = {"transition": exc.name, "object": gettext("this object")}
+    else:
+        assert isinstance(exc, statecore.AbortTransition)  # every other class in _STATUSES
+        reasons = getattr(exc, "reasons", ())
+        available = getattr(exc, "available", ())
+        if state is None:
+            state = exc.actual if isinstance(exc, statecore.ConcurrentTransition) else exc.state
+        values = {
+            "transition": exc.transition,
+            "object": describe(exc.instance) if exc.instance is not None else gettext("it"),
+            "state": state,
+            "available": ", ".join(available) if available else gettext("none"),
+            "reasons": "; ".join(reason.message for reason in reasons),
+        }
+    return translated % values

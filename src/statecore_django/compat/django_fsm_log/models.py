@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from ..django_fsm import FSMFieldMixin, FSMIntegerField
 from .managers import StateLogManager
@@ -34,7 +35,7 @@ class StateLog(models.Model):
         max_length=255, db_index=True, null=True, blank=True, default=None
     )
     state: models.CharField[Any, Any] = models.CharField(
-        "Target state", max_length=255, db_index=True
+        _("Target state"), max_length=255, db_index=True
     )
     transition: models.CharField[Any, Any] = models.CharField(max_length=255)
     content_type: models.ForeignKey[Any, Any] = models.ForeignKey(
