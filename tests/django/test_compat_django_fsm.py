@@ -335,3 +335,9 @@ def test_compiled_workflow_feeds_statecore_testing_walks() -> None:
 
     record()
     assert seen
+
+
+def test_graph_transitions_unknown_name_is_also_the_lookup_error_django_fsm_raised() -> None:
+    """Code written for django-fsm catches LookupError; the CommandError is one too."""
+    with pytest.raises(LookupError, match="names no state field"):
+        call_command("graph_transitions", "fsmapp.Nope", stdout=StringIO())

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured, PermissionDenied
 from django.forms import Form, ModelForm
 from django.shortcuts import redirect, render
@@ -122,7 +123,7 @@ class FSMAdminMixin(_ModelAdmin):
     def get_urls(self) -> list[URLPattern]:
         """Add the URL of the transition form view."""
         opts = self.model._meta
-        view = self.admin_site.admin_view(self.fsm_transition_view)
+        view = self.admin_site.admin_view(self._fsm_transition_view_if_allowed)
         url = path(
             "<path:object_id>/transition/<str:transition_name>/",
             view,
@@ -323,6 +324,21 @@ class FSMAdminMixin(_ModelAdmin):
         self.message_user(request=request, message=message, level=messages.SUCCESS)
         return True
 
+    def _fsm_transition_view_if_allowed(
+        self, request: http.HttpRequest, object_id: str, transition_name: str
+    ) -> http.HttpResponse:
+        """The transition form page at its URL: for users who may change the object.
+
+        ``admin_view`` only checks that the user is active staff; a user who may only view
+        the object gets 403 (django-fsm-2 lets them run transitions there). The check is
+        made here, at the URL, so that `fsm_transition_view` keeps django-fsm-2's behaviour
+        when code calls it directly.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return self.fsm_transition_view(request, object_id, transition_name)
+
     def fsm_transition_view(
         self, request: http.HttpRequest, object_id: str, transition_name: str, **kwargs: Any
     ) -> http.HttpResponse:
@@ -332,8 +348,6 @@ class FSMAdminMixin(_ModelAdmin):
             redirect_missing: Any = self._get_obj_does_not_exist_redirect  # type: ignore[attr-defined]
             response: http.HttpResponse = redirect_missing(request, self.opts, object_id)
             return response
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
         found = self._get_fsm_transition_by_name(obj=obj, transition_name=transition_name)
         opts = self.model._meta
         change = f"admin:{opts.app_label}_{opts.model_name}_change"

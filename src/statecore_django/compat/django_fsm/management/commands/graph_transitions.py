@@ -53,11 +53,20 @@ def _fields_of(model: Any) -> list[tuple[FSMFieldMixin, Any]]:
     return [(f, model) for f in model._meta.get_fields() if isinstance(f, FSMFieldMixin)]
 
 
+class UnknownStateField(CommandError, LookupError):
+    """An argument names no app, model or state field.
+
+    A `CommandError` (one line on the command line, no traceback) that is also the
+    `LookupError` django-fsm's command raised, for code that catches that.
+    """
+
+
 def _choose(arg: str) -> list[tuple[FSMFieldMixin, Any]]:
     """The state fields an ``app[.Model[.field]]`` argument names.
 
     Raises:
-        CommandError: the argument names no app, model or state field.
+        CommandError: the argument is malformed.
+        UnknownStateField: the argument names no app, model or state field.
     """
     parts = arg.split(".")
     if not all(parts) or len(parts) > 3:
@@ -68,7 +77,7 @@ def _choose(arg: str) -> list[tuple[FSMFieldMixin, Any]]:
     except (LookupError, FieldDoesNotExist) as exc:  # an unknown app, model or field
         reason = exc.args[0] if exc.args else exc
         msg = f"{arg!r} names no state field: {reason}; check the name (app.Model.field)"
-        raise CommandError(msg) from None
+        raise UnknownStateField(msg) from None
 
 
 def _chosen(parts: list[str]) -> list[tuple[FSMFieldMixin, Any]]:
